@@ -1,0 +1,190 @@
+package io.tofunetty.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.util.List;
+
+import static io.tofunetty.codec.TofuHeaderCodec.HEADER_LENGTH;
+import static io.tofunetty.codec.TofuHeaderCodec.MAX_LENGTH;
+import static io.tofunetty.codec.TofuHeaderCodec.MORE_BIT;
+import static io.tofunetty.codec.TofuHeaderCodec.OPCODE_MASK;
+
+/**
+ * Decodes tofu frames into {@link TofuMessage}s (spec §2-§7, rules D1-D9).
+ *
+ * <p>A frame is 16 header bytes, then {@code thl} bytes of text headers, then {@code bl} bytes of body. The header
+ * is validated as soon as its 16 bytes are in, so a bad frame fails before its payload arrives. Headers and body of
+ * a decoded message are one retained slice of the input, never a copy; the receiver releases the message.
+ *
+ * <p>Decoded messages carry the channel number from the wire (the handler layer stamps its own, D6), origin
+ * {@link Origin#APPLICATION} and status {@link Status#SUCCESS}, with the received proto and status bytes kept in
+ * {@link TofuMessage#rawProto()} / {@link TofuMessage#rawStatus()} (D5).
+ *
+ * <p>Errors, each a {@link TofuProtocolException} naming the field and value:
+ * opcode 10-15 (D2) or 8/9 (D3) ({@code "opcode"}); {@code more=1} on opcodes 3-7 ({@code "more"}); message id 0
+ * on Response, HelloResponse or ByeResponse ({@code "messageId"}); {@code thl} or {@code bl} above the configured
+ * maximum ({@code "thl"}, {@code "bl"}); input ending inside a frame ({@code "frame"}, value = missing bytes).
+ * Frames decoded before the error are delivered first; then the exception is fired, the channel is closed and
+ * any further input is discarded. Id 0 on other opcodes is accepted and logged at debug level (D7).
+ *
+ * <p>One instance per channel.
+ */
+public class TofuFrameDecoder extends ByteToMessageDecoder {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(TofuFrameDecoder.class);
+    private static final OpCode[] OPCODES = OpCode.values();
+
+    private final int maxHeadersLength;
+    private final int maxBodyLength;
+    /** Set once a protocol error was found; all later input is discarded. */
+    private boolean failed;
+    /** The exception thrown from decode, recognised in {@link #exceptionCaught} to close the channel. */
+    private TofuProtocolException thrown;
+
+    /** tofu's limits: text headers and body up to 65535 bytes each (frames up to 131086 bytes). */
+    public TofuFrameDecoder() {
+        this(MAX_LENGTH, MAX_LENGTH);
+    }
+
+    /**
+     * Tighter limits, for example a smaller maximum body for a server.
+     *
+     * @param maxHeadersLength largest accepted {@code thl}, 0-65535
+     * @param maxBodyLength    largest accepted {@code bl}, 0-65535
+     */
+    public TofuFrameDecoder(int maxHeadersLength, int maxBodyLength) {
+        this.maxHeadersLength = checkLimit("maxHeadersLength", maxHeadersLength);
+        this.maxBodyLength = checkLimit("maxBodyLength", maxBodyLength);
+    }
+
+    public int maxHeadersLength() {
+        return maxHeadersLength;
+    }
+
+    public int maxBodyLength() {
+        return maxBodyLength;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        // Decode every complete frame in the input at once; callDecode would otherwise call back per frame.
+        while (in.readableBytes() >= HEADER_LENGTH) {
+            int h = in.readerIndex();
+            int proto = TofuHeaderCodec.proto(in, h);
+            long messageId = TofuHeaderCodec.messageId(in, h);
+            int thl = TofuHeaderCodec.headersLength(in, h);
+            int bl = TofuHeaderCodec.bodyLength(in, h);
+            OpCode opCode = validate(in, proto, messageId, thl, bl);
+            int payload = thl + bl;
+            if (in.readableBytes() - HEADER_LENGTH < payload) {
+                return;
+            }
+            TextHeaders headers;
+            ByteBuf body;
+            if (payload == 0) {
+                headers = new TextHeaders();
+                body = TofuMessage.emptyBody();
+            } else {
+                // One retained slice holds headers and body, so the message's reference count covers both.
+                ByteBuf region = in.retainedSlice(h + HEADER_LENGTH, payload);
+                headers = TextHeaders.wrap(region, region.readerIndex(), thl);
+                body = thl == 0 ? region : region.slice(region.readerIndex() + thl, bl);
+            }
+            out.add(TofuMessage.received(TofuHeaderCodec.channelNumber(in, h), proto,
+                    TofuHeaderCodec.status(in, h), messageId, opCode, headers, body));
+            in.readerIndex(h + HEADER_LENGTH + payload);
+        }
+    }
+
+    private OpCode validate(ByteBuf in, int proto, long messageId, int thl, int bl) {
+        int op = proto & OPCODE_MASK;
+        if (op >= OPCODES.length) {
+            throw fail(in, "opcode", op, "invalid tofu opcode " + op + " (proto byte 0x" + Integer.toHexString(proto)
+                    + "); tofu defines 0-9 and sends 0-7");
+        }
+        OpCode opCode = OPCODES[op];
+        if (!opCode.isWireOpCode()) {
+            throw fail(in, "opcode", op, "tofu opcode " + op + " (" + opCode.tofuName()
+                    + ") is a local command in tofu and must not come from the wire");
+        }
+        if ((proto & MORE_BIT) != 0 && !opCode.mayHaveMore()) {
+            throw fail(in, "more", 1, "more=1 on opcode " + op + " (" + opCode.tofuName()
+                    + "); only Request, Response and Signal may have more frames");
+        }
+        if (messageId == 0) {
+            if (opCode.isResponse()) {
+                throw fail(in, "messageId", 0, "message id 0 on opcode " + op + " (" + opCode.tofuName()
+                        + "); a response must carry its request's id");
+            }
+            if (logger.isDebugEnabled()) {
+                logger.debug("tofu frame with message id 0 (opcode {}); tofu never sends that", opCode.tofuName());
+            }
+        }
+        if (thl > maxHeadersLength) {
+            throw fail(in, "thl", thl, "text headers length (thl) " + thl + " exceeds the limit of "
+                    + maxHeadersLength + " bytes (maxHeadersLength)");
+        }
+        if (bl > maxBodyLength) {
+            throw fail(in, "bl", bl, "body length (bl) " + bl + " exceeds the limit of "
+                    + maxBodyLength + " bytes (maxBodyLength)");
+        }
+        return opCode;
+    }
+
+    private TofuProtocolException fail(ByteBuf in, String field, long value, String message) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        thrown = new TofuProtocolException(field, value, message);
+        return thrown;
+    }
+
+    /** At end of input: a partial frame is an error, reported before the channel goes inactive (not dropped). */
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (in.isReadable()) {
+            decode(ctx, in, out);
+        }
+        if (!in.isReadable() || failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        int received = in.readableBytes();
+        int expected = received < HEADER_LENGTH ? HEADER_LENGTH
+                : HEADER_LENGTH + TofuHeaderCodec.headersLength(in, in.readerIndex())
+                        + TofuHeaderCodec.bodyLength(in, in.readerIndex());
+        String what = received < HEADER_LENGTH ? "header" : "frame";
+        failed = true;
+        in.skipBytes(received);
+        // Fired here, not thrown, so that it arrives before channelInactive.
+        ctx.fireExceptionCaught(new TofuProtocolException("frame", expected - received,
+                "input ended inside a tofu " + what + ": " + received + " of " + expected + " bytes received, "
+                        + (expected - received) + " missing"));
+        ctx.close();
+    }
+
+    /** Fires a protocol error this decoder threw, then closes the channel; passes anything else on. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (cause != null && cause == thrown) {
+            thrown = null;
+            ctx.fireExceptionCaught(cause);
+            ctx.close();
+        } else {
+            super.exceptionCaught(ctx, cause);
+        }
+    }
+
+    private static int checkLimit(String name, int value) {
+        if (value < 0 || value > MAX_LENGTH) {
+            throw new IllegalArgumentException(name + " " + value + " is outside 0-" + MAX_LENGTH);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,138 @@
+package io.tofunetty.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.EncoderException;
+import io.netty.handler.codec.MessageToMessageEncoder;
+
+import java.util.List;
+
+import static io.tofunetty.codec.TofuHeaderCodec.HEADER_LENGTH;
+import static io.tofunetty.codec.TofuHeaderCodec.MAX_LENGTH;
+import static io.tofunetty.codec.TofuHeaderCodec.MORE_BIT;
+
+/**
+ * Encodes {@link TofuMessage}s as tofu frames (spec §3, rules E1-E9).
+ *
+ * <p>Output: one buffer with the 16-byte header and the text headers, then the body as a retained slice of the
+ * message's body, so the body is never copied; the transport writes both with one gathering write. Bodies of at
+ * most {@value #COPY_BODY_THRESHOLD} bytes are copied into the header buffer instead, because one small buffer is
+ * cheaper to write than two (Netty's HTTP encoder does the same).
+ *
+ * <p>On the wire: proto = opcode | more &lt;&lt; 5 with bits 4, 6 and 7 zero, and status 0, whatever the message
+ * says (E1, E2); thl and bl are the actual lengths (E3).
+ *
+ * <p>A message breaking a rule fails its write with an {@link EncoderException} naming the problem, is released,
+ * and the connection stays open: opcode 8 or 9 (local commands); headers or body longer than the limit (65535, or
+ * the configured one); {@code more} on opcodes 3-7 (E6); message id 0 on a response (E5); channel number 0 or 65535
+ * (E4); any write after a bye-type frame (5, 6, 7) was encoded on this connection (E9).
+ *
+ * <p>One instance per channel (it remembers whether a bye-type frame was written).
+ */
+public class TofuFrameEncoder extends MessageToMessageEncoder<TofuMessage> {
+    /** Bodies up to this many bytes are copied next to the header instead of written as a separate buffer. */
+    public static final int COPY_BODY_THRESHOLD = 128;
+
+    private final int maxHeadersLength;
+    private final int maxBodyLength;
+    private OpCode byeSent;
+
+    /** tofu's limits: text headers and body up to 65535 bytes each. */
+    public TofuFrameEncoder() {
+        this(MAX_LENGTH, MAX_LENGTH);
+    }
+
+    /**
+     * Tighter limits.
+     *
+     * @param maxHeadersLength largest text-headers length to send, 0-65535
+     * @param maxBodyLength    largest body length to send, 0-65535
+     */
+    public TofuFrameEncoder(int maxHeadersLength, int maxBodyLength) {
+        super(TofuMessage.class);
+        this.maxHeadersLength = checkLimit("maxHeadersLength", maxHeadersLength);
+        this.maxBodyLength = checkLimit("maxBodyLength", maxBodyLength);
+    }
+
+    public int maxHeadersLength() {
+        return maxHeadersLength;
+    }
+
+    public int maxBodyLength() {
+        return maxBodyLength;
+    }
+
+    /** Whether a bye-type frame has been encoded, after which every write fails (E9). */
+    public boolean byeSent() {
+        return byeSent != null;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, TofuMessage msg, List<Object> out) {
+        OpCode op = msg.opCode();
+        TextHeaders headers = msg.headers();
+        ByteBuf body = msg.body();
+        int thl = headers.encodedLength();
+        int bl = body.readableBytes();
+        validate(msg, op, thl, bl);
+
+        boolean copyBody = bl <= COPY_BODY_THRESHOLD;
+        ByteBuf frame = ctx.alloc().ioBuffer(HEADER_LENGTH + thl + (copyBody ? bl : 0));
+        try {
+            TofuHeaderCodec.writeHeader(frame, msg.channelNumber(), op.wireValue() | (msg.more() ? MORE_BIT : 0),
+                    0, msg.messageId(), thl, bl);
+            headers.encode(frame);
+            if (copyBody) {
+                frame.writeBytes(body, body.readerIndex(), bl);
+            }
+        } catch (RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+        out.add(frame);
+        if (!copyBody) {
+            out.add(body.retainedSlice());
+        }
+        if (op.isBye()) {
+            byeSent = op;
+        }
+    }
+
+    private void validate(TofuMessage msg, OpCode op, int thl, int bl) {
+        if (byeSent != null) {
+            throw new EncoderException("a " + byeSent.tofuName() + " was already written on this connection; "
+                    + "nothing may follow a bye-type frame (refused " + msg + ")");
+        }
+        if (!op.isWireOpCode()) {
+            throw new EncoderException("tofu opcode " + op.wireValue() + " (" + op.tofuName()
+                    + ") is a local command and never goes on the wire");
+        }
+        if (thl > maxHeadersLength) {
+            throw new EncoderException("text headers of " + thl + " bytes exceed the limit of " + maxHeadersLength
+                    + " bytes (maxHeadersLength" + (maxHeadersLength == MAX_LENGTH ? ", tofu's u16 thl" : "") + ")");
+        }
+        if (bl > maxBodyLength) {
+            throw new EncoderException("a body of " + bl + " bytes exceeds the limit of " + maxBodyLength
+                    + " bytes (maxBodyLength" + (maxBodyLength == MAX_LENGTH ? ", tofu's u16 bl" : "") + ")");
+        }
+        if (msg.more() && !op.mayHaveMore()) {
+            throw new EncoderException("more=1 on " + op.tofuName()
+                    + "; only Request, Response and Signal may have more frames");
+        }
+        if (msg.messageId() == 0 && op.isResponse()) {
+            throw new EncoderException("message id 0 on " + op.tofuName() + "; a response carries its request's id");
+        }
+        int channel = msg.channelNumber();
+        if (channel == 0 || channel == 0xFFFF) {
+            throw new EncoderException("channel number " + channel + " on " + op.tofuName()
+                    + "; frames carry the local channel number, never 0 or 65535");
+        }
+    }
+
+    private static int checkLimit(String name, int value) {
+        if (value < 0 || value > MAX_LENGTH) {
+            throw new IllegalArgumentException(name + " " + value + " is outside 0-" + MAX_LENGTH);
+        }
+        return value;
+    }
+}
