@@ -1,6 +1,7 @@
 package io.tofunetty.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 import java.nio.charset.StandardCharsets;
@@ -200,14 +201,14 @@ public final class TextHeaders implements Iterable<Map.Entry<String, String>> {
     /** Writes the encoded headers to {@code out}; wrapped headers are written exactly as received. */
     public void encode(ByteBuf out) {
         if (sourceLength > 0) {
-            out.writeBytes(source, sourceIndex, sourceLength);
+            out.writeBytes(accessibleSource(), sourceIndex, sourceLength);
         }
     }
 
     /** Independent heap-backed headers with the same bytes (byte-exact for wrapped headers). */
     public TextHeaders copy() {
         byte[] bytes = new byte[sourceLength];
-        source.getBytes(sourceIndex, bytes);
+        accessibleSource().getBytes(sourceIndex, bytes);
         TextHeaders copy = new TextHeaders(Unpooled.wrappedBuffer(bytes), 0, bytes.length, bytes, canonical);
         return copy;
     }
@@ -308,7 +309,12 @@ public final class TextHeaders implements Iterable<Map.Entry<String, String>> {
     }
 
     private String decode(int start, int end) {
-        return start == end ? "" : source.toString(start, end - start, StandardCharsets.UTF_8);
+        return start == end ? "" : accessibleSource().toString(start, end - start, StandardCharsets.UTF_8);
+    }
+
+    /** The source, checked to be alive: a released heap buffer would otherwise read as empty, not fail. */
+    private ByteBuf accessibleSource() {
+        return ByteBufUtil.ensureAccessible(source);
     }
 
     private void ensureParsed() {
@@ -322,7 +328,7 @@ public final class TextHeaders implements Iterable<Map.Entry<String, String>> {
         size = 0;
         spans = NO_SPANS;
         strings = NO_STRINGS;
-        ByteBuf buf = source;
+        ByteBuf buf = accessibleSource();
         int pos = sourceIndex;
         int end = sourceIndex + sourceLength;
         while (pos < end) {
