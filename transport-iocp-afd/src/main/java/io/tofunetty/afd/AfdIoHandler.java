@@ -1,0 +1,440 @@
+package io.tofunetty.afd;
+
+import io.netty.channel.ChannelException;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.IoOps;
+import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.tofunetty.afd.internal.AfdDriver;
+import io.tofunetty.afd.internal.AfdPoller;
+import io.tofunetty.afd.internal.BaseSockets;
+import io.tofunetty.afd.internal.JnaAfdDriver;
+import io.tofunetty.afd.internal.Kernel32;
+import io.tofunetty.afd.internal.Mem;
+import io.tofunetty.afd.internal.PollClaims;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Netty 4.2 {@link IoHandler} over one I/O completion port and AFD_POLL readiness polls.
+ *
+ * <p>Usage: {@code new MultiThreadIoEventLoopGroup(n, AfdIoHandler.newFactory())}; register {@link AfdIoHandle}s and
+ * {@link IoRegistration#submit submit} {@link AfdIoOps} (which replace the interest). Events arrive as
+ * {@link AfdIoEvent}s, level-triggered: a socket that stays ready is reported again after each re-arm.
+ *
+ * <p>Each {@link #run} iteration: apply queued interest changes (arm / cancel, {@link AfdPoller#flush}), one batched
+ * GetQueuedCompletionStatusEx (repeated without blocking while batches come back full, the entry array growing),
+ * then dispatch. Wake-ups are PostQueuedCompletionStatus packets, coalesced through {@code nextWakeupNanos} and
+ * skipped on the loop thread.
+ *
+ * <p>Changing threads is supported: completion ports and AFD device handles are not bound to a thread, and I/O on
+ * a handle associated with a completion port is not cancelled when the issuing thread exits.
+ */
+public final class AfdIoHandler implements IoHandler {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AfdIoHandler.class);
+
+    private static final long AWAKE = -1L;
+    private static final long NONE = Long.MAX_VALUE;
+    /** Rounds of non-blocking GQCSEx per iteration while batches come back full. */
+    private static final int MAX_EXTRA_DEQUEUE_ROUNDS = 4;
+
+    /** Creates {@link AfdIoHandler}s for an event loop group. */
+    @FunctionalInterface
+    interface DriverFactory {
+        AfdDriver create() throws IOException;
+    }
+
+    private final ThreadAwareExecutor executor;
+    private final AfdIoHandlerOptions options;
+    private final AfdDriver driver;
+    private final AfdPoller poller;
+    private final AtomicLong nextWakeupNanos = new AtomicLong(AWAKE);
+    private final Set<Registration> registrations = new LinkedHashSet<>();
+    private final AfdIoEvent event = new AfdIoEvent();
+    private final Sink sink = new Sink();
+
+    private long entries;
+    private int entryCapacity;
+    private boolean destroyed;
+
+    private AfdIoHandler(ThreadAwareExecutor executor, AfdIoHandlerOptions options, AfdDriver driver,
+                         PollClaims claims) {
+        this.executor = executor;
+        this.options = options;
+        this.driver = driver;
+        this.poller = new AfdPoller(driver, claims, this::wakeup, options.groupSize(), options.recordsPerChunk(),
+                options.maxArmAttempts());
+        this.entryCapacity = options.completionBatchSize();
+        this.entries = Mem.allocate((long) entryCapacity * Kernel32.OVERLAPPED_ENTRY_SIZE);
+    }
+
+    /** A factory with {@link AfdIoHandlerOptions#defaults()}. Throws when {@link Afd#isAvailable()} is false. */
+    public static IoHandlerFactory newFactory() {
+        return newFactory(AfdIoHandlerOptions.defaults());
+    }
+
+    /** A factory with the given options. Throws when {@link Afd#isAvailable()} is false. */
+    public static IoHandlerFactory newFactory(AfdIoHandlerOptions options) {
+        Afd.ensureAvailability();
+        return newFactory(options, () -> new JnaAfdDriver(options.deviceName()), PollClaims.GLOBAL);
+    }
+
+    /** A factory over any driver (the tests' fake kernel). */
+    static IoHandlerFactory newFactory(AfdIoHandlerOptions options, DriverFactory drivers, PollClaims claims) {
+        if (options == null) {
+            throw new NullPointerException("options");
+        }
+        return new IoHandlerFactory() {
+            @Override
+            public IoHandler newHandler(ThreadAwareExecutor executor) {
+                AfdDriver driver;
+                try {
+                    driver = drivers.create();
+                } catch (IOException e) {
+                    throw new ChannelException("cannot create the AFD poller: " + e.getMessage(), e);
+                }
+                return new AfdIoHandler(executor, options, driver, claims);
+            }
+
+            @Override
+            public boolean isChangingThreadSupported() {
+                return true;
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ IoHandler
+
+    @Override
+    public int run(IoHandlerContext ctx) {
+        long activeStart = System.nanoTime();
+        boolean mayBlock = ctx.canBlock();
+        if (mayBlock) {
+            // Publish "asleep" before flushing: a wake-up (a task, or a base-socket claim released by another loop)
+            // racing the flush then posts a packet instead of being lost.
+            long deadline = ctx.deadlineNanos();
+            nextWakeupNanos.set(deadline == -1L ? NONE : deadline);
+        }
+        int handled = poller.flush(sink);
+        long active = System.nanoTime() - activeStart;
+        int n;
+        try {
+            int timeout = mayBlock && handled == 0 && ctx.canBlock() ? timeoutMillis(ctx) : 0;
+            n = dequeue(timeout);
+        } finally {
+            if (mayBlock) {
+                nextWakeupNanos.lazySet(AWAKE);
+            }
+        }
+        long start = System.nanoTime();
+        handled += process(n);
+        for (int round = 0; n == entryCapacity && round < MAX_EXTRA_DEQUEUE_ROUNDS; round++) {
+            growEntries();
+            n = dequeue(0);
+            handled += process(n);
+        }
+        active += System.nanoTime() - start;
+        if (ctx.shouldReportActiveIoTime()) {
+            ctx.reportActiveIoTime(active);
+        }
+        return handled;
+    }
+
+    private int timeoutMillis(IoHandlerContext ctx) {
+        long millis;
+        if (ctx.deadlineNanos() == -1L) {
+            millis = 0xFFFFFFFFL; // INFINITE
+        } else {
+            long delay = ctx.delayNanos(System.nanoTime());
+            millis = delay <= 0 ? 0 : Math.min(TimeUnit.NANOSECONDS.toMillis(delay + 999_999L), 0xFFFFFFFEL);
+        }
+        if (poller.hasPendingRetries()) {
+            millis = Math.min(millis, options.armRetryIntervalMillis());
+        }
+        return (int) millis; // 0xFFFFFFFF = INFINITE, 0xFFFFFFFE the largest finite wait
+    }
+
+    private int dequeue(int timeoutMillis) {
+        try {
+            return driver.dequeue(entries, entryCapacity, timeoutMillis);
+        } catch (IOException e) {
+            logger.warn("waiting for completions failed", e);
+            return 0;
+        }
+    }
+
+    private int process(int n) {
+        int handled = 0;
+        for (int i = 0; i < n; i++) {
+            long e = entries + (long) i * Kernel32.OVERLAPPED_ENTRY_SIZE;
+            long key = Mem.getLong(e);
+            if (key == AfdDriver.KEY_AFD) {
+                handled += poller.complete(Mem.getLong(e + 8), (int) Mem.getLong(e + 16), sink);
+            } else if (key != AfdDriver.KEY_WAKE) {
+                logger.debug("ignoring completion with unknown key {}", key);
+            }
+        }
+        return handled;
+    }
+
+    private void growEntries() {
+        if (entryCapacity >= options.maxCompletionBatchSize()) {
+            return;
+        }
+        int capacity = Math.min(entryCapacity * 2, options.maxCompletionBatchSize());
+        long grown = Mem.allocate((long) capacity * Kernel32.OVERLAPPED_ENTRY_SIZE);
+        Mem.free(entries); // GQCSEx writes entries only during the call: nothing else refers to them
+        entries = grown;
+        entryCapacity = capacity;
+    }
+
+    @Override
+    public IoRegistration register(IoHandle handle) throws Exception {
+        if (!(handle instanceof AfdIoHandle)) {
+            throw new IllegalArgumentException("AfdIoHandler polls AfdIoHandle implementations only, not "
+                    + (handle == null ? "null" : handle.getClass().getName()));
+        }
+        if (destroyed) {
+            throw new IllegalStateException("AfdIoHandler is destroyed");
+        }
+        AfdIoHandle afdHandle = (AfdIoHandle) handle;
+        long socket = afdHandle.socket();
+        long base = BaseSockets.resolve(driver, socket);
+        Registration registration = new Registration(afdHandle);
+        registration.slot = poller.open(socket, base, registration);
+        registrations.add(registration);
+        handle.registered();
+        return registration;
+    }
+
+    @Override
+    public void wakeup() {
+        if (!executor.isExecutorThread(Thread.currentThread()) && nextWakeupNanos.getAndSet(AWAKE) != AWAKE) {
+            try {
+                driver.wake();
+            } catch (RuntimeException e) {
+                logger.warn("posting a wake-up packet failed", e);
+            }
+        }
+    }
+
+    @Override
+    public boolean isCompatible(Class<? extends IoHandle> handleType) {
+        return AfdIoHandle.class.isAssignableFrom(handleType);
+    }
+
+    @Override
+    public void prepareToDestroy() {
+        for (Registration r : new ArrayList<>(registrations)) {
+            r.cancel();
+            try {
+                r.handle.close();
+            } catch (Exception e) {
+                logger.warn("failed to close {} at shutdown", r.handle, e);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
+        for (Registration r : new ArrayList<>(registrations)) {
+            r.remove();
+        }
+        poller.closeAll();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.shutdownDrainTimeoutMillis());
+        while (poller.inFlight() > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            int n = dequeue((int) Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
+            process(n);
+        }
+        int stillInFlight = poller.inFlight();
+        boolean freed = poller.release();
+        driver.close();
+        Mem.free(entries); // written only during GQCSEx calls, which are over
+        entries = 0;
+        if (!freed) {
+            logger.warn("AfdIoHandler destroyed with {} poll(s) still in flight after {} ms; their records are "
+                    + "leaked", stillInFlight, options.shutdownDrainTimeoutMillis());
+        }
+    }
+
+    // ------------------------------------------------------------------ introspection (tests, diagnostics)
+
+    /** Slots in use (live registrations plus deregistered ones whose packet has not arrived). Loop thread only. */
+    int slotsInUse() {
+        return poller.slotsInUse();
+    }
+
+    /** Polls in flight. Loop thread only. */
+    int pollsInFlight() {
+        return poller.inFlight();
+    }
+
+    /** Live registrations. Loop thread only. */
+    int registrationCount() {
+        return registrations.size();
+    }
+
+    AfdPoller poller() {
+        return poller;
+    }
+
+    // ------------------------------------------------------------------ registration and dispatch
+
+    private final class Registration implements IoRegistration {
+        final AfdIoHandle handle;
+        /** Loop thread only; null once the slot is closed or dropped. */
+        AfdPoller.Slot slot;
+        /** The latest submitted interest; applied on the loop thread. */
+        volatile int requested;
+        final AtomicBoolean cancelled = new AtomicBoolean();
+        /** Dropped by the handler (socket closed); the owner's cancel() still counts. */
+        volatile boolean dropped;
+
+        Registration(AfdIoHandle handle) {
+            this.handle = handle;
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override
+        public <T> T attachment() {
+            return (T) handle;
+        }
+
+        @Override
+        public long submit(IoOps ops) {
+            if (!(ops instanceof AfdIoOps)) {
+                throw new IllegalArgumentException("AfdIoHandler accepts AfdIoOps only, not "
+                        + (ops == null ? "null" : ops.getClass().getName()));
+            }
+            if (!isValid()) {
+                return -1;
+            }
+            int mask = ((AfdIoOps) ops).mask();
+            requested = mask;
+            if (executor.isExecutorThread(Thread.currentThread())) {
+                applyInterest();
+            } else {
+                try {
+                    executor.execute(this::applyInterest);
+                } catch (RejectedExecutionException e) {
+                    return -1; // the loop is shutting down; destroy() cleans up
+                }
+            }
+            return mask;
+        }
+
+        void applyInterest() {
+            if (slot != null && isValid()) {
+                poller.setInterest(slot, requested);
+            }
+        }
+
+        @Override
+        public boolean isValid() {
+            return !cancelled.get() && !dropped;
+        }
+
+        @Override
+        public boolean cancel() {
+            if (!cancelled.compareAndSet(false, true)) {
+                return false;
+            }
+            if (executor.isExecutorThread(Thread.currentThread())) {
+                remove();
+            } else {
+                try {
+                    executor.execute(this::remove);
+                } catch (RejectedExecutionException e) {
+                    // the loop is terminating: destroy() removes every registration
+                }
+            }
+            return true;
+        }
+
+        /** Loop thread: deregister from the poller (which parks a slot with a poll in flight). */
+        void remove() {
+            if (slot != null) {
+                poller.close(slot);
+                slot = null;
+            }
+            if (registrations.remove(this)) {
+                notifyUnregistered(this);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "AfdRegistration(" + handle + ", slot=" + slot + ')';
+        }
+    }
+
+    private void dispatch(Registration r, IoEvent e) {
+        try {
+            r.handle.handle(r, e);
+        } catch (Throwable t) {
+            logger.warn("{} threw from handle({})", r.handle, e, t);
+        }
+    }
+
+    private static void notifyUnregistered(Registration r) {
+        try {
+            r.handle.unregistered();
+        } catch (Throwable t) {
+            logger.warn("{} threw from unregistered()", r.handle, t);
+        }
+    }
+
+    private final class Sink implements AfdPoller.Sink {
+        @Override
+        public void ready(Object owner, int events, int ntStatus) {
+            Registration r = (Registration) owner;
+            if (r.isValid()) {
+                int win32 = (events & AfdIoOps.CONNECT_FAIL) != 0 && ntStatus != 0 ? driver.toWin32Error(ntStatus) : 0;
+                dispatch(r, event.set(events, ntStatus, win32, false));
+            }
+        }
+
+        @Override
+        public void failed(Object owner, int ntStatus, int win32Error) {
+            Registration r = (Registration) owner;
+            if (r.isValid()) {
+                dispatch(r, event.set(0, ntStatus, win32Error, true));
+            }
+        }
+
+        @Override
+        public void closed(Object owner, int events, int ntStatus) {
+            Registration r = (Registration) owner;
+            r.slot = null; // already freed by the poller
+            r.dropped = true;
+            if (registrations.remove(r)) {
+                if (!r.cancelled.get()) {
+                    int win32 = ntStatus != 0 ? driver.toWin32Error(ntStatus) : 0;
+                    dispatch(r, event.set(events, ntStatus, win32, false));
+                }
+                notifyUnregistered(r);
+            }
+        }
+    }
+}

@@ -1,0 +1,501 @@
+package io.tofunetty.afd.internal;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import io.tofunetty.afd.internal.WinsockErrors.WinsockException;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * ws2_32: everything a non-blocking TCP/UDP transport over AFD polls needs, by JNA direct mapping.
+ *
+ * <p>Conventions:
+ * <ul>
+ *   <li>SOCKET, pointers and out-parameters are {@code long} native addresses; a SOCKET is an unsigned
+ *       pointer-sized value, {@link #INVALID_SOCKET} is -1. Never narrow a SOCKET to int.</li>
+ *   <li>Calls return what the C function returns (0 / {@link #SOCKET_ERROR}, byte counts, sockets). After a call that
+ *       failed, read the error with {@link #lastError()} (JNA's saved value; calling {@code WSAGetLastError} as a
+ *       separate native call may see a value clobbered by the JVM in between).</li>
+ *   <li>Buffers are caller-owned native memory: a direct ByteBuf's {@code memoryAddress()}, or {@link Mem}.</li>
+ *   <li>The raw natives are for the hot path; the static helpers below them ({@link #newSocket}, {@link #getIntOption},
+ *       {@link #localAddress}...) are for cold paths and throw {@link WinsockException} with the error's name.</li>
+ * </ul>
+ * {@link #startup()} runs WSAStartup(2.2) once per process; the helpers call it, raw users must call it first.
+ * Loading this class anywhere but Windows throws {@link UnsatisfiedLinkError}.
+ *
+ * <p>Layouts (x64): WSABUF = {ULONG len 0:4, pad, char* buf 8:8} = 16 bytes ({@link #WSABUF_SIZE});
+ * linger = {u_short onoff, u_short linger} = 4 bytes; ip_mreq = 8 bytes; ipv6_mreq = 16 + 4 bytes;
+ * socket addresses: see {@link SockAddrs}.
+ */
+public final class Winsock {
+    public static final long INVALID_SOCKET = -1L;
+    public static final int SOCKET_ERROR = -1;
+
+    // address families, socket types, protocols
+    public static final int AF_UNSPEC = 0;
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 23;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int IPPROTO_IP = 0;
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
+    public static final int IPPROTO_IPV6 = 41;
+
+    // WSASocketW flags
+    public static final int WSA_FLAG_OVERLAPPED = 0x01;
+    public static final int WSA_FLAG_NO_HANDLE_INHERIT = 0x80;
+
+    // SOL_SOCKET options
+    public static final int SOL_SOCKET = 0xFFFF;
+    public static final int SO_DEBUG = 0x0001;
+    public static final int SO_ACCEPTCONN = 0x0002;
+    public static final int SO_REUSEADDR = 0x0004;
+    public static final int SO_KEEPALIVE = 0x0008;
+    public static final int SO_DONTROUTE = 0x0010;
+    public static final int SO_BROADCAST = 0x0020;
+    public static final int SO_LINGER = 0x0080;
+    public static final int SO_OOBINLINE = 0x0100;
+    /** ~SO_REUSEADDR: exclusive bind (what the JDK sets on Windows server sockets to avoid port hijacking). */
+    public static final int SO_EXCLUSIVEADDRUSE = ~SO_REUSEADDR;
+    public static final int SO_SNDBUF = 0x1001;
+    public static final int SO_RCVBUF = 0x1002;
+    public static final int SO_SNDLOWAT = 0x1003;
+    public static final int SO_RCVLOWAT = 0x1004;
+    public static final int SO_SNDTIMEO = 0x1005;
+    public static final int SO_RCVTIMEO = 0x1006;
+    public static final int SO_ERROR = 0x1007;
+    public static final int SO_TYPE = 0x1008;
+    public static final int SO_REUSE_UNICASTPORT = 0x3007;
+    public static final int SO_UPDATE_ACCEPT_CONTEXT = 0x700B;
+    public static final int SO_UPDATE_CONNECT_CONTEXT = 0x7010;
+
+    // IPPROTO_TCP options
+    public static final int TCP_NODELAY = 0x0001;
+    /** TCP_KEEPALIVE (= TCP_KEEPIDLE): seconds of idle before keep-alive probes. */
+    public static final int TCP_KEEPIDLE = 3;
+    public static final int TCP_MAXSEG = 4;
+    public static final int TCP_FASTOPEN = 15;
+    public static final int TCP_KEEPCNT = 16;
+    public static final int TCP_KEEPINTVL = 17;
+
+    // IPPROTO_IP options
+    public static final int IP_TOS = 3;
+    public static final int IP_TTL = 4;
+    public static final int IP_MULTICAST_IF = 9;
+    public static final int IP_MULTICAST_TTL = 10;
+    public static final int IP_MULTICAST_LOOP = 11;
+    public static final int IP_ADD_MEMBERSHIP = 12;
+    public static final int IP_DROP_MEMBERSHIP = 13;
+    public static final int IP_DONTFRAGMENT = 14;
+    public static final int IP_ADD_SOURCE_MEMBERSHIP = 15;
+    public static final int IP_DROP_SOURCE_MEMBERSHIP = 16;
+    public static final int IP_BLOCK_SOURCE = 17;
+    public static final int IP_UNBLOCK_SOURCE = 18;
+    public static final int IP_PKTINFO = 19;
+
+    // IPPROTO_IPV6 options
+    public static final int IPV6_UNICAST_HOPS = 4;
+    public static final int IPV6_MULTICAST_IF = 9;
+    public static final int IPV6_MULTICAST_HOPS = 10;
+    public static final int IPV6_MULTICAST_LOOP = 11;
+    public static final int IPV6_ADD_MEMBERSHIP = 12;
+    public static final int IPV6_DROP_MEMBERSHIP = 13;
+    public static final int IPV6_PKTINFO = 19;
+    public static final int IPV6_V6ONLY = 27;
+    public static final int IPV6_TCLASS = 39;
+
+    // shutdown(), flags
+    public static final int SD_RECEIVE = 0;
+    public static final int SD_SEND = 1;
+    public static final int SD_BOTH = 2;
+    public static final int MSG_OOB = 0x1;
+    public static final int MSG_PEEK = 0x2;
+    public static final int MSG_DONTROUTE = 0x4;
+    public static final int MSG_WAITALL = 0x8;
+    public static final int MSG_PARTIAL = 0x8000;
+    public static final int SOMAXCONN = 0x7FFFFFFF;
+
+    // ioctlsocket / WSAIoctl codes
+    public static final int FIONBIO = 0x8004667E;
+    public static final int FIONREAD = 0x4004667F;
+    public static final int SIOCATMARK = 0x40047307;
+    public static final int SIO_BASE_HANDLE = 0x48000022;
+    public static final int SIO_BSP_HANDLE = 0x4800001B;
+    public static final int SIO_BSP_HANDLE_SELECT = 0x4800001C;
+    public static final int SIO_BSP_HANDLE_POLL = 0x4800001D;
+    /** Set to FALSE on UDP sockets so an ICMP port-unreachable does not make the socket readable forever. */
+    public static final int SIO_UDP_CONNRESET = 0x9800000C;
+    public static final int SIO_LOOPBACK_FAST_PATH = 0x98000010;
+    public static final int SIO_KEEPALIVE_VALS = 0x98000004;
+
+    /** sizeof(WSABUF) on x64. */
+    public static final int WSABUF_SIZE = 16;
+    private static final int WSADATA_SIZE = 512; // 408 on x64; rounded up
+
+    private static volatile boolean started;
+
+    static {
+        Native.register(Winsock.class, NativeLibrary.getInstance("ws2_32"));
+    }
+
+    private Winsock() {
+    }
+
+    /** The Winsock error saved by JNA right after the last native call on this thread (valid after a failure). */
+    public static int lastError() {
+        return Native.getLastError();
+    }
+
+    /** WSAStartup(2.2), once per process. Never paired with WSACleanup: other users may share the process. */
+    public static void startup() throws WinsockException {
+        if (started) {
+            return;
+        }
+        synchronized (Winsock.class) {
+            if (started) {
+                return;
+            }
+            long data = Mem.allocate(WSADATA_SIZE);
+            try {
+                int rc = WSAStartup((short) 0x0202, data);
+                if (rc != 0) {
+                    throw WinsockErrors.newException("WSAStartup(2.2)", rc);
+                }
+            } finally {
+                Mem.free(data);
+            }
+            started = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- raw natives
+
+    /** Returns 0 or the error code itself (WSAStartup does not use WSAGetLastError). */
+    public static native int WSAStartup(short versionRequested, long wsaData);
+
+    public static native int WSACleanup();
+
+    public static native int WSAGetLastError();
+
+    public static native long WSASocketW(int af, int type, int protocol, long protocolInfo, int group, int flags);
+
+    public static native int closesocket(long s);
+
+    /** ioctlsocket(s, cmd, u_long* argp): FIONBIO (argp → 1 = non-blocking), FIONREAD (bytes readable). */
+    public static native int ioctlsocket(long s, int cmd, long argp);
+
+    public static native int bind(long s, long name, int nameLength);
+
+    public static native int listen(long s, int backlog);
+
+    /** Returns the accepted SOCKET or INVALID_SOCKET; {@code addr}/{@code addrLengthInOut} may be 0. */
+    public static native long accept(long s, long addr, long addrLengthInOut);
+
+    /** Non-blocking: SOCKET_ERROR with WSAEWOULDBLOCK means in progress; wait for SEND or CONNECT_FAIL. */
+    public static native int connect(long s, long name, int nameLength);
+
+    /** Returns bytes read, 0 at end of stream, SOCKET_ERROR (WSAEWOULDBLOCK when nothing is ready). */
+    public static native int recv(long s, long buf, int len, int flags);
+
+    public static native int send(long s, long buf, int len, int flags);
+
+    /**
+     * Gathering send: {@code buffers} is an array of {@code bufferCount} WSABUFs in native memory. With overlapped 0
+     * on a non-blocking socket it behaves like send() (WSAEWOULDBLOCK when the buffer is full). Returns 0 on success
+     * with the byte count in the DWORD at {@code bytesSentOut}.
+     */
+    public static native int WSASend(long s, long buffers, int bufferCount, long bytesSentOut, int flags,
+                                     long overlapped, long completionRoutine);
+
+    /** Scattering receive; {@code flagsInOut} points to a DWORD. Returns 0 with the count at {@code bytesReceivedOut}. */
+    public static native int WSARecv(long s, long buffers, int bufferCount, long bytesReceivedOut, long flagsInOut,
+                                     long overlapped, long completionRoutine);
+
+    /** {@code fromLengthInOut} points to an int holding the capacity of {@code from} (use 128, sockaddr_storage). */
+    public static native int recvfrom(long s, long buf, int len, int flags, long from, long fromLengthInOut);
+
+    public static native int sendto(long s, long buf, int len, int flags, long to, int toLength);
+
+    public static native int WSASendTo(long s, long buffers, int bufferCount, long bytesSentOut, int flags,
+                                       long to, int toLength, long overlapped, long completionRoutine);
+
+    public static native int WSARecvFrom(long s, long buffers, int bufferCount, long bytesReceivedOut,
+                                         long flagsInOut, long from, long fromLengthInOut, long overlapped,
+                                         long completionRoutine);
+
+    public static native int getsockopt(long s, int level, int optionName, long optionValue,
+                                        long optionLengthInOut);
+
+    public static native int setsockopt(long s, int level, int optionName, long optionValue, int optionLength);
+
+    public static native int shutdown(long s, int how);
+
+    public static native int getsockname(long s, long name, long nameLengthInOut);
+
+    public static native int getpeername(long s, long name, long nameLengthInOut);
+
+    public static native int WSAIoctl(long s, int controlCode, long inBuffer, int inBufferLength, long outBuffer,
+                                      int outBufferLength, long bytesReturnedOut, long overlapped,
+                                      long completionRoutine);
+
+    // ---------------------------------------------------------------- cold-path helpers
+
+    /**
+     * A new overlapped-capable, non-inheritable, non-blocking socket:
+     * WSASocketW(af, type, protocol, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT) + FIONBIO.
+     * UDP sockets also get SIO_UDP_CONNRESET = FALSE.
+     */
+    public static long newSocket(int af, int type, int protocol) throws WinsockException {
+        startup();
+        long s = WSASocketW(af, type, protocol, 0, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+        if (s == INVALID_SOCKET) {
+            throw WinsockErrors.newException("WSASocketW(af=" + af + ", type=" + type + ")", lastError());
+        }
+        try {
+            setNonBlocking(s, true);
+            if (type == SOCK_DGRAM) {
+                setUdpConnReset(s, false);
+            }
+        } catch (WinsockException e) {
+            closesocket(s);
+            throw e;
+        }
+        return s;
+    }
+
+    /** A non-blocking TCP socket, AF_INET6 when {@code ipv6}. */
+    public static long newTcpSocket(boolean ipv6) throws WinsockException {
+        return newSocket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    }
+
+    public static long newUdpSocket(boolean ipv6) throws WinsockException {
+        return newSocket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    }
+
+    public static void setNonBlocking(long s, boolean nonBlocking) throws WinsockException {
+        long cell = Mem.allocate(8);
+        try {
+            Mem.putInt(cell, nonBlocking ? 1 : 0);
+            if (ioctlsocket(s, FIONBIO, cell) != 0) {
+                throw WinsockErrors.newException("ioctlsocket(FIONBIO)", lastError());
+            }
+        } finally {
+            Mem.free(cell);
+        }
+    }
+
+    /** Bytes that recv() would return now (FIONREAD). */
+    public static int bytesReadable(long s) throws WinsockException {
+        long cell = Mem.allocate(8);
+        try {
+            if (ioctlsocket(s, FIONREAD, cell) != 0) {
+                throw WinsockErrors.newException("ioctlsocket(FIONREAD)", lastError());
+            }
+            return Mem.getInt(cell);
+        } finally {
+            Mem.free(cell);
+        }
+    }
+
+    public static void setUdpConnReset(long s, boolean enabled) throws WinsockException {
+        long cell = Mem.allocate(16);
+        try {
+            Mem.putInt(cell, enabled ? 1 : 0);
+            if (WSAIoctl(s, SIO_UDP_CONNRESET, cell, 4, 0, 0, cell + 8, 0, 0) != 0) {
+                throw WinsockErrors.newException("WSAIoctl(SIO_UDP_CONNRESET)", lastError());
+            }
+        } finally {
+            Mem.free(cell);
+        }
+    }
+
+    /** WSAIoctl(s, code, NULL, 0, &handle, 8, ...) for the SIO_BASE_HANDLE / SIO_BSP_HANDLE* family. */
+    public static long ioctlHandle(long s, int code) throws WinsockException {
+        long cell = Mem.allocate(16);
+        try {
+            if (WSAIoctl(s, code, 0, 0, cell, 8, cell + 8, 0, 0) != 0) {
+                throw WinsockErrors.newException("WSAIoctl(0x" + Integer.toHexString(code) + ')', lastError());
+            }
+            return Mem.getLong(cell);
+        } finally {
+            Mem.free(cell);
+        }
+    }
+
+    public static int getIntOption(long s, int level, int option) throws WinsockException {
+        long cell = Mem.allocate(16);
+        try {
+            Mem.putInt(cell + 8, 4);
+            if (getsockopt(s, level, option, cell, cell + 8) != 0) {
+                throw WinsockErrors.newException("getsockopt(level=" + level + ", option=0x"
+                        + Integer.toHexString(option) + ')', lastError());
+            }
+            int len = Mem.getInt(cell + 8);
+            // BOOL-style options may come back as a single byte (e.g. TCP_NODELAY on some providers)
+            return len == 1 ? Mem.getByte(cell) & 0xFF : Mem.getInt(cell);
+        } finally {
+            Mem.free(cell);
+        }
+    }
+
+    public static void setIntOption(long s, int level, int option, int value) throws WinsockException {
+        long cell = Mem.allocate(8);
+        try {
+            Mem.putInt(cell, value);
+            if (setsockopt(s, level, option, cell, 4) != 0) {
+                throw WinsockErrors.newException("setsockopt(level=" + level + ", option=0x"
+                        + Integer.toHexString(option) + ", value=" + value + ')', lastError());
+            }
+        } finally {
+            Mem.free(cell);
+        }
+    }
+
+    /** SO_LINGER: {@code seconds < 0} turns lingering off; 0 makes close() abortive (RST). */
+    public static void setLinger(long s, int seconds) throws WinsockException {
+        long cell = Mem.allocate(8);
+        try {
+            Mem.putShort(cell, (short) (seconds < 0 ? 0 : 1));
+            Mem.putShort(cell + 2, (short) Math.max(0, Math.min(seconds, 0xFFFF)));
+            if (setsockopt(s, SOL_SOCKET, SO_LINGER, cell, 4) != 0) {
+                throw WinsockErrors.newException("setsockopt(SO_LINGER)", lastError());
+            }
+        } finally {
+            Mem.free(cell);
+        }
+    }
+
+    /** SO_LINGER as seconds, or -1 when lingering is off. */
+    public static int getLinger(long s) throws WinsockException {
+        long cell = Mem.allocate(16);
+        try {
+            Mem.putInt(cell + 8, 4);
+            if (getsockopt(s, SOL_SOCKET, SO_LINGER, cell, cell + 8) != 0) {
+                throw WinsockErrors.newException("getsockopt(SO_LINGER)", lastError());
+            }
+            return Mem.getShort(cell) == 0 ? -1 : Mem.getShort(cell + 2) & 0xFFFF;
+        } finally {
+            Mem.free(cell);
+        }
+    }
+
+    /** SO_ERROR: the pending error (e.g. after a non-blocking connect), 0 if none. Clears it. */
+    public static int pendingError(long s) throws WinsockException {
+        return getIntOption(s, SOL_SOCKET, SO_ERROR);
+    }
+
+    public static void bind(long s, SocketAddress address) throws WinsockException {
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
+        try {
+            int len = SockAddrs.write(address, sa);
+            if (bind(s, sa, len) != 0) {
+                throw WinsockErrors.newException("bind(" + address + ')', lastError());
+            }
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    public static void listenOrThrow(long s, int backlog) throws WinsockException {
+        if (listen(s, backlog) != 0) {
+            throw WinsockErrors.newException("listen", lastError());
+        }
+    }
+
+    /**
+     * Starts a non-blocking connect. Returns true when connected at once, false when in progress (arm
+     * {@code AfdIoOps.CONNECT} and check {@link #pendingError} when it fires).
+     */
+    public static boolean connect(long s, SocketAddress address) throws WinsockException {
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
+        try {
+            int len = SockAddrs.write(address, sa);
+            if (connect(s, sa, len) == 0) {
+                return true;
+            }
+            int err = lastError();
+            if (err == WinsockErrors.WSAEWOULDBLOCK || err == WinsockErrors.WSAEINPROGRESS
+                    || err == WinsockErrors.WSAEALREADY) {
+                return false;
+            }
+            throw WinsockErrors.newException("connect(" + address + ')', err);
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    /** Accepts one connection: the new SOCKET, or {@link #INVALID_SOCKET} when none is pending (WSAEWOULDBLOCK). */
+    public static long acceptNonBlocking(long listener) throws WinsockException {
+        long s = accept(listener, 0, 0);
+        if (s == INVALID_SOCKET) {
+            int err = lastError();
+            if (err == WinsockErrors.WSAEWOULDBLOCK) {
+                return INVALID_SOCKET;
+            }
+            throw WinsockErrors.newException("accept", err);
+        }
+        return s;
+    }
+
+    public static InetSocketAddress localAddress(long s) throws WinsockException {
+        return (InetSocketAddress) socketAddress(s, true);
+    }
+
+    public static InetSocketAddress remoteAddress(long s) throws WinsockException {
+        return (InetSocketAddress) socketAddress(s, false);
+    }
+
+    /** getsockname / getpeername decoded by {@link SockAddrs#read}. */
+    public static SocketAddress socketAddress(long s, boolean local) throws WinsockException {
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE + 8);
+        try {
+            long lenCell = sa + SockAddrs.STORAGE_SIZE;
+            Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
+            int rc = local ? getsockname(s, sa, lenCell) : getpeername(s, sa, lenCell);
+            if (rc != 0) {
+                throw WinsockErrors.newException(local ? "getsockname" : "getpeername", lastError());
+            }
+            return SockAddrs.read(sa, Mem.getInt(lenCell));
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    public static void shutdownOrThrow(long s, int how) throws WinsockException {
+        if (shutdown(s, how) != 0) {
+            throw WinsockErrors.newException("shutdown(" + how + ')', lastError());
+        }
+    }
+
+    /** closesocket, reporting failures (WSAENOTSOCK for a double close). */
+    public static void close(long s) throws WinsockException {
+        if (closesocket(s) != 0) {
+            throw WinsockErrors.newException("closesocket", lastError());
+        }
+    }
+
+    /** Writes one WSABUF at {@code wsabuf}: {len, buf}. */
+    public static void putWsaBuf(long wsabuf, long address, int length) {
+        Mem.putLong(wsabuf, length & 0xFFFFFFFFL);
+        Mem.putLong(wsabuf + 8, address);
+    }
+
+    /** kernel32 handle-information calls for SOCKETs (a SOCKET is a kernel handle). */
+    public static final class Handles {
+        public static final int HANDLE_FLAG_INHERIT = 0x1;
+        public static final int HANDLE_FLAG_PROTECT_FROM_CLOSE = 0x2;
+
+        static {
+            Native.register(Handles.class, NativeLibrary.getInstance("kernel32"));
+        }
+
+        private Handles() {
+        }
+
+        /** SetHandleInformation(handle, mask, flags); non-zero on success. E.g. (s, HANDLE_FLAG_INHERIT, 0). */
+        public static native int SetHandleInformation(long handle, int mask, int flags);
+    }
+}
