@@ -1,0 +1,428 @@
+package io.tofunetty.handlers;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.MessageSizeEstimator;
+import io.tofunetty.codec.OpCode;
+import io.tofunetty.codec.Origin;
+import io.tofunetty.codec.Status;
+import io.tofunetty.codec.TofuFrameDecoder;
+import io.tofunetty.codec.TofuFrameEncoder;
+import io.tofunetty.codec.TofuMessage;
+import io.tofunetty.handlers.internal.MessagePool;
+
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection of the engine, client or accepted: the per-channel send queue until the I/O thread takes it,
+ * tofu's receive flow control, and the order of the closing notifications.
+ *
+ * <p>Threads: {@link #post} runs on application threads; everything else on the channel's I/O thread, except the
+ * failures found at post time ({@link #failAtOnce}). {@code lock} guards the fields shared between them.
+ */
+final class DataChannel extends Endpoint {
+    /** Frame bytes of a message, for the outbound bounds: 16 header bytes, text headers, body. */
+    static final MessageSizeEstimator FRAME_SIZE = () -> msg -> {
+        if (msg instanceof TofuMessage) {
+            TofuMessage m = (TofuMessage) msg;
+            return 16 + m.headers().encodedLength() + m.body().readableBytes();
+        }
+        if (msg instanceof io.netty.buffer.ByteBuf) {
+            return ((io.netty.buffer.ByteBuf) msg).readableBytes();
+        }
+        return 0;
+    };
+
+    private final TofuAddress.Kind kind;
+    private final long initialMessageId;
+    private final Object lock = new Object();
+
+    // Guarded by lock.
+    private Channel channel;
+    private ArrayDeque<TofuMessage> outbox = new ArrayDeque<>();
+    private long outboxBytes;
+    private boolean drainScheduled;
+    private boolean connected;
+    private boolean byePosted;
+    private boolean closing;
+    private boolean finished;
+
+    // I/O thread only.
+    private final ArrayDeque<TofuMessage> held = new ArrayDeque<>();
+    private boolean starved;
+    private boolean pipelineInstalled;
+    private volatile Status connectFailure;
+
+    private final ChannelFutureListener sent;
+    private final Runnable resume = this::scheduleResume;
+
+    /** A client channel (connected once its connect completes). */
+    DataChannel(TofuEngine engine, ChannelGroup group, int number, TofuAddress.Kind kind, long helloId) {
+        super(engine, group, number);
+        this.kind = kind;
+        this.initialMessageId = helloId;
+        MessagePool pool = engine.pool();
+        this.sent = f -> {
+            if (f.isSuccess()) {
+                pool.give(); // tofu returns a sent message to the pool
+            }
+        };
+    }
+
+    /** An accepted channel: connected already. */
+    static DataChannel accepted(TofuEngine engine, ChannelGroup group, int number, TofuAddress.Kind kind) {
+        DataChannel dc = new DataChannel(engine, group, number, kind, 0);
+        dc.connected = true;
+        return dc;
+    }
+
+    // ---- set-up ----
+
+    void initPipeline(Channel ch) {
+        ch.pipeline().addLast(new TofuFrameDecoder(), new TofuFrameEncoder(),
+                new EngineChannelHandler(this, number, initialMessageId));
+        pipelineInstalled = true;
+    }
+
+    static void configure(Channel ch, TofuAddress.Kind kind, TofuEngine engine) {
+        ch.config().setWriteBufferWaterMark(engine.waterMark());
+        ch.config().setMessageSizeEstimator(FRAME_SIZE);
+        if (kind == TofuAddress.Kind.TCP) {
+            ch.config().setOption(ChannelOption.TCP_NODELAY, true);
+            // tofu closes every data socket with RST (SO_LINGER 0, spec §9.5); so does this engine.
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+    }
+
+    /** Starts connecting; the HelloRequest is the first message queued. */
+    void connect(TofuMessage hello, SocketAddress remote) {
+        synchronized (lock) {
+            outbox.add(hello);
+            outboxBytes += FRAME_SIZE.newHandle().size(hello);
+        }
+        Bootstrap b = new Bootstrap().group(engine.ioGroup())
+                .channelFactory(engine.transport().socketChannelFactory(kind))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, engine.connectTimeoutMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        configure(ch, kind, engine);
+                        initPipeline(ch);
+                    }
+                });
+        ChannelFuture f;
+        try {
+            f = b.connect(remote);
+        } catch (RuntimeException e) {
+            connectFailure = Status.CONNECT_FAILED;
+            finish(closedSignal(initialMessageId));
+            return;
+        }
+        attach(f.channel());
+        f.addListener((ChannelFutureListener) this::connectDone);
+    }
+
+    /** Records the Netty channel; closes it at once if the channel was destroyed or aborted meanwhile. */
+    void attach(Channel ch) {
+        boolean close;
+        synchronized (lock) {
+            channel = ch;
+            close = closing;
+        }
+        if (close) {
+            ch.close();
+        }
+    }
+
+    private void connectDone(ChannelFuture f) {
+        if (f.isSuccess()) {
+            synchronized (lock) {
+                connected = true;
+                lock.notifyAll();
+            }
+            drain();
+            return;
+        }
+        Throwable cause = f.cause();
+        boolean aborted;
+        synchronized (lock) {
+            aborted = closing;
+        }
+        connectFailure = aborted ? Status.CHANNEL_CLOSED : connectStatus(cause);
+        Channel ch = f.channel();
+        if (!ch.isRegistered() && !pipelineInstalled) {
+            // Never registered (the engine is shutting down): no channel events will come.
+            finish(closedSignal(initialMessageId));
+        } else {
+            ch.close(); // the handler sends channel_closed once the channel is unregistered
+        }
+    }
+
+    private static Status connectStatus(Throwable cause) {
+        if (cause instanceof UnknownHostException) {
+            return Status.INVALID_ADDRESS;
+        }
+        if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException
+                || cause instanceof ClosedChannelException || cause instanceof java.io.IOException) {
+            return Status.CONNECT_FAILED;
+        }
+        return Status.CONNECT_FAILED;
+    }
+
+    /**
+     * A failure found while posting the HelloRequest (unresolvable host, missing UDS path): like tofu, the
+     * HelloRequest comes back as a HelloResponse with origin engine and the status, then channel_closed.
+     */
+    void failAtOnce(TofuMessage hello, Status status) {
+        synchronized (lock) {
+            finished = true;
+        }
+        engine.forget(this);
+        group.deliverNotification(hello.opCode(OpCode.HELLO_RESPONSE).origin(Origin.ENGINE).status(status));
+        group.deliverNotification(closedSignal(initialMessageId));
+        group.endpointDone(this);
+    }
+
+    // ---- sending ----
+
+    @Override
+    TofuMessage post(TofuMessage m) throws InterruptedException {
+        OpCode op = m.opCode();
+        if (op == OpCode.BYE_SIGNAL) {
+            return abort(m);
+        }
+        awaitWritable();
+        TofuMessage header;
+        boolean schedule;
+        Channel ch;
+        synchronized (lock) {
+            if (finished || closing) {
+                throw closed(number);
+            }
+            if (byePosted) {
+                throw new TofuException(Status.NOT_ALLOWED, "a ByeRequest or ByeResponse was already posted on channel "
+                        + number + "; only a ByeSignal may follow");
+            }
+            if (op == OpCode.BYE_REQUEST || op == OpCode.BYE_RESPONSE) {
+                byePosted = true;
+            }
+            header = m.copyHeader();
+            outbox.add(m);
+            outboxBytes += FRAME_SIZE.newHandle().size(m);
+            schedule = connected && !drainScheduled;
+            if (schedule) {
+                drainScheduled = true;
+            }
+            ch = channel;
+        }
+        if (schedule) {
+            try {
+                ch.eventLoop().execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                synchronized (lock) {
+                    outbox.remove(m);
+                    drainScheduled = false;
+                }
+                throw new TofuException(Status.NOTIFICATION_DISABLED, engine.name() + " is closed");
+            }
+        }
+        return header;
+    }
+
+    /** ByeSignal: hand it back with channel_closed and close the channel without sending anything (spec §9.6). */
+    private TofuMessage abort(TofuMessage byeSignal) {
+        Channel ch;
+        TofuMessage header;
+        synchronized (lock) {
+            if (finished || closing) {
+                throw closed(number);
+            }
+            closing = true;
+            ch = channel;
+            header = byeSignal.copyHeader();
+            lock.notifyAll();
+        }
+        group.deliverNotification(byeSignal.origin(Origin.ENGINE).status(Status.CHANNEL_CLOSED));
+        if (ch != null) {
+            ch.close(); // the handler records channel_closed as the reason for a local close
+        }
+        return header;
+    }
+
+    @Override
+    void destroy() {
+        Channel ch;
+        synchronized (lock) {
+            closing = true;
+            ch = channel;
+            lock.notifyAll();
+        }
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    /** Hands the queued messages to the pipeline (I/O thread). */
+    void drain() {
+        ArrayDeque<TofuMessage> batch;
+        Channel ch;
+        synchronized (lock) {
+            drainScheduled = false;
+            if (!connected || outbox.isEmpty()) {
+                return;
+            }
+            batch = outbox;
+            outbox = new ArrayDeque<>();
+            outboxBytes = 0;
+            ch = channel;
+        }
+        for (TofuMessage m; (m = batch.poll()) != null; ) {
+            ch.write(m).addListener(sent);
+        }
+        ch.flush();
+        synchronized (lock) {
+            lock.notifyAll(); // the queued bytes now count in Netty's outbound buffer
+        }
+    }
+
+    private boolean writable() {
+        if (outboxBytes >= engine.waterMark().high()) {
+            return false;
+        }
+        return !connected || channel == null || channel.isWritable();
+    }
+
+    /** Waits while the channel is unwritable, up to the engine's limit. */
+    private void awaitWritable() throws InterruptedException {
+        synchronized (lock) {
+            long deadline = 0;
+            boolean waited = false;
+            while (!finished && !closing && !writable()) {
+                long now = System.nanoTime();
+                if (!waited) {
+                    deadline = now + engine.unwritableLimitNanos();
+                    waited = true;
+                }
+                long left = deadline - now;
+                if (left <= 0) {
+                    throw new TofuException(Status.SEND_FAILED, "channel " + number + " stayed unwritable for "
+                            + TimeUnit.NANOSECONDS.toMillis(engine.unwritableLimitNanos()) + " ms: the peer does not "
+                            + "read fast enough for the outbound bound of " + engine.waterMark().high() + " bytes");
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+        }
+    }
+
+    void writabilityChanged() {
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    // ---- receiving (I/O thread) ----
+
+    /** A peer frame: delivered if the pool has a message for it, else held and reading stops (spec §9.9). */
+    void receive(TofuMessage m) {
+        if (held.isEmpty() && engine.pool().tryTake()) {
+            group.deliverReceived(m);
+            return;
+        }
+        held.add(m);
+        if (!starved) {
+            starved = true;
+            Channel ch = currentChannel();
+            ch.config().setAutoRead(false);
+            group.deliverNotification(TofuMessage.create(OpCode.SIGNAL).origin(Origin.ENGINE)
+                    .status(Status.POOL_EMPTY).channelNumber(number));
+            engine.pool().whenAvailable(resume);
+        }
+    }
+
+    private void scheduleResume() {
+        Channel ch = currentChannel();
+        try {
+            ch.eventLoop().execute(this::resumeReading);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: finish() releases what is held.
+        }
+    }
+
+    private void resumeReading() {
+        if (!starved || isFinished()) {
+            return;
+        }
+        TofuMessage m;
+        while ((m = held.peek()) != null && engine.pool().tryTake()) {
+            held.poll();
+            group.deliverReceived(m);
+        }
+        if (held.isEmpty()) {
+            starved = false;
+            currentChannel().config().setAutoRead(true);
+        } else {
+            engine.pool().whenAvailable(resume);
+        }
+    }
+
+    // ---- closing (I/O thread) ----
+
+    /**
+     * The channel is gone and every message the pipeline held was returned: deliver what was held back for the pool,
+     * return what never reached the pipeline, then the channel_closed Signal (spec §9.7).
+     */
+    void finish(TofuMessage closedSignal, Status closeReason) {
+        ArrayDeque<TofuMessage> unsent;
+        boolean wasConnected;
+        synchronized (lock) {
+            if (finished) {
+                closedSignal.release();
+                return;
+            }
+            finished = true;
+            unsent = outbox;
+            outbox = new ArrayDeque<>();
+            outboxBytes = 0;
+            wasConnected = connected;
+            lock.notifyAll();
+        }
+        engine.forget(this);
+        for (TofuMessage m; (m = held.poll()) != null; ) {
+            group.deliverNotification(m);
+        }
+        Status reason = wasConnected ? closeReason
+                : connectFailure != null ? connectFailure : Status.CONNECT_FAILED;
+        for (TofuMessage m; (m = unsent.poll()) != null; ) {
+            group.deliverNotification(m.origin(Origin.ENGINE).status(reason));
+        }
+        group.deliverNotification(closedSignal);
+        group.endpointDone(this);
+    }
+
+    private void finish(TofuMessage closedSignal) {
+        finish(closedSignal, Status.CHANNEL_CLOSED);
+    }
+
+    private boolean isFinished() {
+        synchronized (lock) {
+            return finished;
+        }
+    }
+
+    private Channel currentChannel() {
+        synchronized (lock) {
+            return channel;
+        }
+    }
+}

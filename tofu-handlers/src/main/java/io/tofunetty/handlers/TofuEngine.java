@@ -1,0 +1,464 @@
+package io.tofunetty.handlers;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.tofunetty.codec.OpCode;
+import io.tofunetty.codec.Origin;
+import io.tofunetty.codec.Status;
+import io.tofunetty.codec.TofuMessage;
+import io.tofunetty.handlers.internal.ChannelNumbers;
+import io.tofunetty.handlers.internal.EngineThreadFactory;
+import io.tofunetty.handlers.internal.MessageIds;
+import io.tofunetty.handlers.internal.MessagePool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * tofu's engine (its {@code Ampe}) on Netty: channel groups, the message pool, and the I/O threads of one transport.
+ *
+ * <pre>{@code
+ * try (TofuEngine engine = TofuEngine.builder().build()) {
+ *     ChannelGroup group = engine.create();
+ *     TofuMessage hello = engine.get(AllocationStrategy.ALWAYS).opCode(OpCode.HELLO_REQUEST);
+ *     hello.headers().add(TofuAddress.CONNECT_TO, "tcp|127.0.0.1|7099");
+ *     int channel = group.post(hello).channelNumber();
+ *     TofuMessage reply = group.waitReceive(Duration.ofSeconds(5));
+ *     ...
+ *     engine.put(reply);
+ * }
+ * }</pre>
+ *
+ * <p>tofu runs one engine thread; this engine runs {@link Builder#ioThreads} Netty I/O threads (default 1), named
+ * {@code tofu-engine-<n>-io-<k>}. {@link #close()} ends all of them before it returns.
+ */
+public final class TofuEngine implements AutoCloseable {
+    private static final AtomicInteger ENGINES = new AtomicInteger();
+
+    private final String name;
+    private final TofuTransport transport;
+    private final EngineThreadFactory threadFactory;
+    private final EventLoopGroup ioGroup;
+    private final MessagePool pool;
+    private final ChannelNumbers numbers = new ChannelNumbers();
+    private final ConcurrentHashMap<Integer, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Set<ChannelGroup> groups = new LinkedHashSet<>();
+    private final AtomicLong groupIds = new AtomicLong();
+    private final WriteBufferWaterMark waterMark;
+    private final long unwritableLimitNanos;
+    private final int connectTimeoutMillis;
+    private final long shutdownTimeoutNanos;
+    private volatile boolean closed;
+
+    private TofuEngine(Builder b) {
+        TofuTransport t = b.transport.resolve();
+        if (!t.isAvailable()) {
+            throw new IllegalStateException("the " + t + " transport is not available in this JVM");
+        }
+        this.transport = t;
+        this.name = "tofu-engine-" + ENGINES.incrementAndGet();
+        int initial = b.initialPoolMessages > 0 ? b.initialPoolMessages : Builder.DEFAULT_INITIAL_POOL;
+        int max = b.maxPoolMessages > 0 ? b.maxPoolMessages : Builder.DEFAULT_MAX_POOL;
+        this.pool = new MessagePool(initial, Math.max(initial, max));
+        this.waterMark = new WriteBufferWaterMark(b.lowWaterMark, b.highWaterMark);
+        this.unwritableLimitNanos = b.unwritableLimit.toNanos();
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis());
+        this.shutdownTimeoutNanos = b.shutdownTimeout.toNanos();
+        this.threadFactory = new EngineThreadFactory(name);
+        this.ioGroup = new MultiThreadIoEventLoopGroup(b.ioThreads, threadFactory, t.newIoHandlerFactory());
+    }
+
+    /** Options with tofu's defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The engine's name, the prefix of its thread names ({@code tofu-engine-<n>}). */
+    public String name() {
+        return name;
+    }
+
+    /** The transport in use (never {@link TofuTransport#AUTO}). */
+    public TofuTransport transport() {
+        return transport;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * A new channel group.
+     *
+     * @throws TofuException {@link Status#SHUTDOWN_STARTED} once the engine is closing
+     */
+    public ChannelGroup create() {
+        synchronized (groups) {
+            if (closed) {
+                throw new TofuException(Status.SHUTDOWN_STARTED, name + " is closed");
+            }
+            ChannelGroup g = new ChannelGroup(this, groupIds.incrementAndGet());
+            groups.add(g);
+            return g;
+        }
+    }
+
+    /**
+     * Destroys a group: its channels and listeners close without notifications and its mailbox is emptied. Blocks
+     * until the group's channels are gone (at most the shutdown timeout). Destroying a group twice does nothing.
+     */
+    public void destroy(ChannelGroup group) {
+        Objects.requireNonNull(group, "group");
+        if (group.engine() != this) {
+            throw new IllegalArgumentException(group + " belongs to another engine");
+        }
+        synchronized (groups) {
+            groups.remove(group);
+        }
+        group.destroy(shutdownTimeoutNanos);
+    }
+
+    /**
+     * A message from the pool (empty headers, an empty body growable to 65535 bytes, opcode Request, channel 0,
+     * id 0). {@link AllocationStrategy#POOL_ONLY} returns null when the pool is empty;
+     * {@link AllocationStrategy#ALWAYS} then allocates a new message.
+     */
+    public TofuMessage get(AllocationStrategy strategy) {
+        Objects.requireNonNull(strategy, "strategy");
+        if (!pool.tryTake() && strategy == AllocationStrategy.POOL_ONLY) {
+            return null;
+        }
+        return TofuMessage.create(OpCode.REQUEST);
+    }
+
+    /**
+     * Gives a message back: it is released, and the pool grows by one unless it is full. Giving messages back is
+     * what lets reading resume after the pool ran empty. Null is ignored.
+     */
+    public void put(TofuMessage message) {
+        if (message == null) {
+            return;
+        }
+        if (message.refCnt() > 0) {
+            message.release();
+        }
+        pool.give();
+    }
+
+    /** How many messages the pool holds now. */
+    public int poolAvailable() {
+        return pool.available();
+    }
+
+    /**
+     * Closes every group silently, stops the I/O threads and waits until they have ended. Receivers blocked in
+     * {@link ChannelGroup#waitReceive} get {@link Status#SHUTDOWN_STARTED}; later posts get
+     * {@link Status#NOTIFICATION_DISABLED}. Idempotent.
+     */
+    @Override
+    public void close() {
+        List<ChannelGroup> open;
+        synchronized (groups) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            open = new ArrayList<>(groups);
+            groups.clear();
+        }
+        for (ChannelGroup g : open) {
+            g.destroy(shutdownTimeoutNanos);
+        }
+        boolean interrupted = false;
+        try {
+            ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(shutdownTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        try {
+            threadFactory.join(shutdownTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- post ----
+
+    TofuMessage post(ChannelGroup group, TofuMessage m) throws InterruptedException {
+        if (m == null) {
+            throw new TofuException(Status.NULL_MESSAGE, "post(null)");
+        }
+        if (closed) {
+            throw new TofuException(Status.NOTIFICATION_DISABLED, name + " is closed");
+        }
+        if (group.isDestroyed()) {
+            throw new TofuException(Status.INVALID_MCHN_GROUP, group + " was destroyed");
+        }
+        OpCode op = m.opCode();
+        if (op == OpCode.WELCOME_RESPONSE) {
+            throw new TofuException(Status.INVALID_OP_CODE, "WelcomeResponse is sent by the engine, not posted");
+        }
+        m.origin(Origin.APPLICATION).status(Status.SUCCESS);
+        if (op.isResponse() && m.messageId() == 0) {
+            throw new TofuException(Status.INVALID_MESSAGE_ID,
+                    op.tofuName() + " with message id 0; a response carries its request's id");
+        }
+        if (m.more() && !op.mayHaveMore()) {
+            throw new TofuException(Status.INVALID_MORE_USAGE,
+                    "more=1 on " + op.tofuName() + "; only Request, Response and Signal may have more frames");
+        }
+        boolean opens = op == OpCode.HELLO_REQUEST || op == OpCode.WELCOME_REQUEST;
+        int channel = m.channelNumber();
+        if (opens && channel != 0) {
+            throw new TofuException(Status.INVALID_CHANNEL_NUMBER,
+                    op.tofuName() + " opens a new channel and must be posted with channel number 0, not " + channel);
+        }
+        if (!opens && (channel == 0 || channel == 0xFFFF)) {
+            throw new TofuException(Status.INVALID_CHANNEL_NUMBER, op.tofuName() + " with channel number " + channel
+                    + "; only HelloRequest and WelcomeRequest may use 0, and 65535 is reserved");
+        }
+        int thl = m.headers().encodedLength();
+        if (thl > 0xFFFF) {
+            throw new TofuException(Status.INVALID_HEADERS_LEN, "text headers of " + thl + " bytes exceed 65535");
+        }
+        TofuAddress address = null;
+        if (opens) {
+            String header = op == OpCode.HELLO_REQUEST ? TofuAddress.CONNECT_TO : TofuAddress.LISTEN_ON;
+            String value = m.headers().get(header);
+            if (value == null) {
+                throw new TofuException(Status.WRONG_ADDRESS, op.tofuName() + " without a " + header + " header");
+            }
+            try {
+                address = TofuAddress.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TofuException(Status.INVALID_ADDRESS, header + ": " + e.getMessage());
+            }
+        }
+        int bl = m.body().readableBytes();
+        if (bl > 0xFFFF) {
+            throw new TofuException(Status.INVALID_BODY_LEN, "a body of " + bl + " bytes exceeds 65535");
+        }
+        if (m.messageId() == 0) {
+            m.messageId(MessageIds.next());
+        }
+        if (opens) {
+            return op == OpCode.HELLO_REQUEST ? connect(group, m, address) : listen(group, m, address);
+        }
+        Endpoint e = endpoints.get(channel);
+        if (e == null) {
+            throw new TofuException(Status.INVALID_CHANNEL_NUMBER, "no open channel " + channel);
+        }
+        if (e.group != group) {
+            throw new TofuException(Status.INVALID_MCHN_GROUP, "channel " + channel + " belongs to another group");
+        }
+        return e.post(m);
+    }
+
+    private int allocateNumber() {
+        try {
+            return numbers.allocate();
+        } catch (IllegalStateException e) {
+            throw new TofuException(Status.ALLOCATION_FAILED, e.getMessage());
+        }
+    }
+
+    private TofuMessage connect(ChannelGroup group, TofuMessage hello, TofuAddress address) {
+        int n = allocateNumber();
+        DataChannel dc = new DataChannel(this, group, n, address.kind(), hello.messageId());
+        if (!register(dc)) {
+            throw new TofuException(Status.INVALID_MCHN_GROUP, group + " was destroyed");
+        }
+        hello.channelNumber(n);
+        TofuMessage header = hello.copyHeader();
+        SocketAddress remote;
+        try {
+            remote = transport.socketAddress(address, false);
+        } catch (UnknownHostException e) {
+            dc.failAtOnce(hello, Status.INVALID_ADDRESS);
+            return header;
+        }
+        if (address.kind() == TofuAddress.Kind.UDS && !Files.exists(Path.of(address.path()))) {
+            dc.failAtOnce(hello, Status.UDS_PATH_NOT_FOUND);
+            return header;
+        }
+        dc.connect(hello, remote);
+        return header;
+    }
+
+    private TofuMessage listen(ChannelGroup group, TofuMessage welcome, TofuAddress address) {
+        int n = allocateNumber();
+        ListenerChannel lc = new ListenerChannel(this, group, n, address, welcome.messageId());
+        if (!register(lc)) {
+            throw new TofuException(Status.INVALID_MCHN_GROUP, group + " was destroyed");
+        }
+        welcome.channelNumber(n);
+        TofuMessage header = welcome.copyHeader();
+        SocketAddress local;
+        try {
+            local = transport.socketAddress(address, true);
+        } catch (UnknownHostException e) {
+            lc.failAtOnce(welcome, Status.INVALID_ADDRESS);
+            return header;
+        }
+        lc.listen(welcome, local);
+        return header;
+    }
+
+    /** Adds a new endpoint to the table and its group; false (number released) if the group is destroyed. */
+    boolean register(Endpoint e) {
+        if (!e.group.add(e)) {
+            numbers.release(e.number);
+            return false;
+        }
+        endpoints.put(e.number, e);
+        return true;
+    }
+
+    /** Removes an endpoint from the table; its number stays blocked for the next 1024 releases. */
+    void forget(Endpoint e) {
+        if (endpoints.remove(e.number, e)) {
+            numbers.release(e.number);
+        }
+    }
+
+    /** A number for an accepted channel, or -1 when none is left. */
+    int allocateForAccept() {
+        try {
+            return numbers.allocate();
+        } catch (IllegalStateException e) {
+            return -1;
+        }
+    }
+
+    EventLoopGroup ioGroup() {
+        return ioGroup;
+    }
+
+    MessagePool pool() {
+        return pool;
+    }
+
+    WriteBufferWaterMark waterMark() {
+        return waterMark;
+    }
+
+    long unwritableLimitNanos() {
+        return unwritableLimitNanos;
+    }
+
+    int connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    /** Options for a {@link TofuEngine}; defaults follow tofu where tofu has them. */
+    public static final class Builder {
+        static final int DEFAULT_INITIAL_POOL = 16;
+        static final int DEFAULT_MAX_POOL = 64;
+
+        private TofuTransport transport = TofuTransport.AUTO;
+        private int ioThreads = 1;
+        private int initialPoolMessages = DEFAULT_INITIAL_POOL;
+        private int maxPoolMessages = DEFAULT_MAX_POOL;
+        private int lowWaterMark = 128 * 1024;
+        private int highWaterMark = 256 * 1024;
+        private Duration unwritableLimit = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+        private Builder() {
+        }
+
+        /** The transport; {@link TofuTransport#AUTO} (the default) picks the best one available. */
+        public Builder transport(TofuTransport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** Number of I/O threads (default 1, like tofu's single engine thread). */
+        public Builder ioThreads(int ioThreads) {
+            if (ioThreads < 1) {
+                throw new IllegalArgumentException("ioThreads " + ioThreads + " < 1");
+            }
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /**
+         * tofu's {@code initialPoolMsgs} and {@code maxPoolMsgs} (defaults 16 and 64): how many messages the pool
+         * holds at start and at most. 0 means the default; a max below initial is raised to initial.
+         */
+        public Builder pool(int initialPoolMessages, int maxPoolMessages) {
+            if (initialPoolMessages < 0 || maxPoolMessages < 0) {
+                throw new IllegalArgumentException("pool limits must not be negative: initial " + initialPoolMessages
+                        + ", max " + maxPoolMessages);
+            }
+            this.initialPoolMessages = initialPoolMessages;
+            this.maxPoolMessages = maxPoolMessages;
+            return this;
+        }
+
+        /**
+         * Per-channel outbound bounds in bytes (defaults 128 KiB and 256 KiB): above {@code high} a channel is
+         * unwritable and {@code post} waits, below {@code low} it is writable again. tofu's send queue is unbounded.
+         */
+        public Builder writeBufferWaterMark(int low, int high) {
+            if (low < 0 || high < low || high == 0) {
+                throw new IllegalArgumentException("write buffer water marks low " + low + ", high " + high);
+            }
+            this.lowWaterMark = low;
+            this.highWaterMark = high;
+            return this;
+        }
+
+        /**
+         * How long {@code post} waits for an unwritable channel before failing with {@link Status#SEND_FAILED}
+         * (default 10 s; zero fails at once).
+         */
+        public Builder unwritableLimit(Duration limit) {
+            if (limit.isNegative()) {
+                throw new IllegalArgumentException("unwritable limit " + limit + " is negative");
+            }
+            this.unwritableLimit = limit;
+            return this;
+        }
+
+        /** Connect timeout for HelloRequests (default 10 s); tofu relies on the OS's. */
+        public Builder connectTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connect timeout " + timeout + " must be positive");
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** How long destroy and close wait for channels and threads to end (default 10 s, as tofu's destroy). */
+        public Builder shutdownTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("shutdown timeout " + timeout + " must be positive");
+            }
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /** Starts the engine's I/O threads. */
+        public TofuEngine build() {
+            return new TofuEngine(this);
+        }
+    }
+}
