@@ -183,6 +183,11 @@ public final class ChannelGroup {
         }
     }
 
+    /** Messages waiting in the mailbox (tests). */
+    int queued() {
+        return mailbox.size();
+    }
+
     int openChannels() {
         synchronized (endpoints) {
             return endpoints.size();
