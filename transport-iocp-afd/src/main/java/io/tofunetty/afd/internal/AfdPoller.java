@@ -164,6 +164,10 @@ public final class AfdPoller {
 
     private Slot[] slots = new Slot[0];
     private long[] chunks = new long[0];
+    /** Chunk bases in address order, for {@link #slotOf}. */
+    private long[] sortedBases = new long[0];
+    private int[] sortedChunkIndex = new int[0];
+    private int chunkCount;
     private long[] devices = new long[0];
     private final BitSet used = new BitSet();
     private final ArrayDeque<Slot> queue = new ArrayDeque<>();
@@ -205,7 +209,7 @@ public final class AfdPoller {
             chunks = Arrays.copyOf(chunks, chunk + 1);
         }
         if (chunks[chunk] == 0) {
-            chunks[chunk] = driver.allocate((long) recordsPerChunk * RECORD_SIZE);
+            addChunk(chunk, driver.allocate((long) recordsPerChunk * RECORD_SIZE));
         }
         int group = id / groupSize;
         if (group >= devices.length) {
@@ -450,22 +454,44 @@ public final class AfdPoller {
         return dispatched;
     }
 
+    /** Finds the slot of a record address by binary search over the chunk bases (no memory read). */
     private Slot slotOf(long record) {
-        if (record == 0) {
-            return null;
-        }
-        for (int c = 0; c < chunks.length; c++) {
-            long base = chunks[c];
-            if (base != 0 && record >= base && record < base + (long) recordsPerChunk * RECORD_SIZE) {
+        int lo = 0;
+        int hi = chunkCount - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long base = sortedBases[mid];
+            if (record < base) {
+                hi = mid - 1;
+            } else if (record >= base + (long) recordsPerChunk * RECORD_SIZE) {
+                lo = mid + 1;
+            } else {
                 long offset = record - base;
                 if (offset % RECORD_SIZE != 0) {
                     return null;
                 }
-                int id = c * recordsPerChunk + (int) (offset / RECORD_SIZE);
+                int id = sortedChunkIndex[mid] * recordsPerChunk + (int) (offset / RECORD_SIZE);
                 return id < slots.length ? slots[id] : null;
             }
         }
         return null;
+    }
+
+    private void addChunk(int chunk, long base) {
+        chunks[chunk] = base;
+        if (chunkCount == sortedBases.length) {
+            sortedBases = Arrays.copyOf(sortedBases, Math.max(4, chunkCount * 2));
+            sortedChunkIndex = Arrays.copyOf(sortedChunkIndex, sortedBases.length);
+        }
+        int at = chunkCount;
+        while (at > 0 && sortedBases[at - 1] > base) {
+            sortedBases[at] = sortedBases[at - 1];
+            sortedChunkIndex[at] = sortedChunkIndex[at - 1];
+            at--;
+        }
+        sortedBases[at] = base;
+        sortedChunkIndex[at] = chunk;
+        chunkCount++;
     }
 
     // ------------------------------------------------------------------ helpers
