@@ -51,6 +51,7 @@ public final class FakeKernel implements AutoCloseable {
     private final Set<Thread> callerThreads = Collections.newSetFromMap(new IdentityHashMap<>());
     private long nextHandle = 0x1000;
     private int cancelCalls;
+    private boolean swallowCancels;
 
     /** A socket as the fake kernel sees it. */
     public static final class FakeSocket {
@@ -238,6 +239,16 @@ public final class FakeKernel implements AutoCloseable {
                     completeLocked(p, status, 0, 0);
                 }
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Cancels succeed but their packets never arrive (until the device handle is closed). */
+    public void swallowCancels(boolean swallow) {
+        lock.lock();
+        try {
+            swallowCancels = swallow;
         } finally {
             lock.unlock();
         }
@@ -559,7 +570,9 @@ public final class FakeKernel implements AutoCloseable {
                     completeLocked(p, NtStatus.SUCCESS, events, fs.handleStatus);
                     return NtStatus.NOT_FOUND;
                 }
-                completeLocked(p, NtStatus.CANCELLED, 0, 0);
+                if (!swallowCancels) {
+                    completeLocked(p, NtStatus.CANCELLED, 0, 0);
+                }
                 return NtStatus.SUCCESS;
             } finally {
                 lock.unlock();
