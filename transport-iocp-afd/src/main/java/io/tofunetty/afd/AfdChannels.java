@@ -1,0 +1,88 @@
+package io.tofunetty.afd;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+/**
+ * Picks the TCP channel classes that match an event loop group.
+ *
+ * <p>Frameworks that choose channel classes themselves usually recognise Netty's own transports only (they ask
+ * {@link IoEventLoopGroup#isIoType} about NIO, epoll, kqueue, io_uring) and fall back to NIO channels, which an AFD
+ * group cannot run. Ask here instead, or pass {@link AfdSocketChannel} / {@link AfdServerSocketChannel} explicitly:
+ *
+ * <pre>{@code
+ * EventLoopGroup group = new MultiThreadIoEventLoopGroup(AfdIoHandler.newFactory());
+ * new ServerBootstrap().group(group).channel(AfdChannels.serverSocketChannelClass(group))...
+ * }</pre>
+ *
+ * Knows the AFD and NIO transports, and epoll, kqueue and io_uring when their classes are on the class path.
+ */
+public final class AfdChannels {
+    private static final String[][] NATIVE_TRANSPORTS = {
+        {"io.netty.channel.epoll.EpollIoHandler",
+            "io.netty.channel.epoll.EpollSocketChannel", "io.netty.channel.epoll.EpollServerSocketChannel"},
+        {"io.netty.channel.kqueue.KQueueIoHandler",
+            "io.netty.channel.kqueue.KQueueSocketChannel", "io.netty.channel.kqueue.KQueueServerSocketChannel"},
+        {"io.netty.channel.uring.IoUringIoHandler",
+            "io.netty.channel.uring.IoUringSocketChannel", "io.netty.channel.uring.IoUringServerSocketChannel"},
+    };
+
+    private AfdChannels() {
+    }
+
+    /** Whether {@code group} runs {@link AfdIoHandler}s. */
+    public static boolean isAfd(EventLoopGroup group) {
+        return group instanceof IoEventLoopGroup && ((IoEventLoopGroup) group).isIoType(AfdIoHandler.class);
+    }
+
+    /** The client channel class for {@code group}. */
+    public static Class<? extends SocketChannel> socketChannelClass(EventLoopGroup group) {
+        return channelClass(group, false).asSubclass(SocketChannel.class);
+    }
+
+    /** The listener channel class for {@code group}. */
+    public static Class<? extends ServerSocketChannel> serverSocketChannelClass(EventLoopGroup group) {
+        return channelClass(group, true).asSubclass(ServerSocketChannel.class);
+    }
+
+    private static Class<?> channelClass(EventLoopGroup group, boolean server) {
+        if (group == null) {
+            throw new NullPointerException("group");
+        }
+        if (isAfd(group)) {
+            return server ? AfdServerSocketChannel.class : AfdSocketChannel.class;
+        }
+        if (group instanceof IoEventLoopGroup) {
+            IoEventLoopGroup io = (IoEventLoopGroup) group;
+            if (io.isIoType(io.netty.channel.nio.NioIoHandler.class)) {
+                return server ? NioServerSocketChannel.class : NioSocketChannel.class;
+            }
+            ClassLoader loader = group.getClass().getClassLoader();
+            for (String[] t : NATIVE_TRANSPORTS) {
+                Class<? extends IoHandler> handler = load(t[0], loader, IoHandler.class);
+                if (handler != null && io.isIoType(handler)) {
+                    Class<?> channel = load(t[server ? 2 : 1], loader, Object.class);
+                    if (channel != null) {
+                        return channel;
+                    }
+                }
+            }
+        }
+        throw new IllegalArgumentException("no TCP channel class known for the event loop group " + group
+                + " (" + group.getClass().getName() + "): AfdChannels knows AFD, NIO, epoll, kqueue and io_uring "
+                + "groups made with MultiThreadIoEventLoopGroup and the transport's IoHandler factory");
+    }
+
+    private static <T> Class<? extends T> load(String name, ClassLoader loader, Class<T> type) {
+        try {
+            return Class.forName(name, false, loader).asSubclass(type);
+        } catch (ClassNotFoundException | LinkageError | ClassCastException e) {
+            return null;
+        }
+    }
+}

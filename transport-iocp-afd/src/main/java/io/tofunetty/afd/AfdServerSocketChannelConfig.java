@@ -1,0 +1,216 @@
+package io.tofunetty.afd;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.ServerSocketChannelConfig;
+import io.netty.util.NetUtil;
+import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.WinsockSocket;
+
+import java.io.IOException;
+import java.util.Map;
+
+import static io.netty.channel.ChannelOption.SO_BACKLOG;
+import static io.netty.channel.ChannelOption.SO_RCVBUF;
+import static io.netty.channel.ChannelOption.SO_REUSEADDR;
+
+/**
+ * The configuration of an {@link AfdServerSocketChannel}: SO_BACKLOG (default: Netty's SOMAXCONN estimate),
+ * SO_RCVBUF and SO_REUSEADDR (inherited by accepted sockets), and
+ * {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}.
+ */
+public final class AfdServerSocketChannelConfig extends DefaultChannelConfig implements ServerSocketChannelConfig {
+    private final WinsockSocket socket;
+    private volatile int backlog = NetUtil.SOMAXCONN;
+
+    AfdServerSocketChannelConfig(AfdServerSocketChannel channel, WinsockSocket socket) {
+        super(channel);
+        this.socket = socket;
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        return getOptions(super.getOptions(), SO_RCVBUF, SO_REUSEADDR, SO_BACKLOG,
+                AfdChannelOption.SO_EXCLUSIVEADDRUSE);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == SO_RCVBUF) {
+            return (T) Integer.valueOf(getReceiveBufferSize());
+        }
+        if (option == SO_REUSEADDR) {
+            return (T) Boolean.valueOf(isReuseAddress());
+        }
+        if (option == SO_BACKLOG) {
+            return (T) Integer.valueOf(getBacklog());
+        }
+        if (option == AfdChannelOption.SO_EXCLUSIVEADDRUSE) {
+            return (T) Boolean.valueOf(isExclusiveAddressUse());
+        }
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == SO_RCVBUF) {
+            setReceiveBufferSize((Integer) value);
+        } else if (option == SO_REUSEADDR) {
+            setReuseAddress((Boolean) value);
+        } else if (option == SO_BACKLOG) {
+            setBacklog((Integer) value);
+        } else if (option == AfdChannelOption.SO_EXCLUSIVEADDRUSE) {
+            setExclusiveAddressUse((Boolean) value);
+        } else {
+            return super.setOption(option, value);
+        }
+        return true;
+    }
+
+    private int getInt(int level, int name) {
+        try {
+            return socket.getIntOption(level, name);
+        } catch (IOException e) {
+            throw new ChannelException(e);
+        }
+    }
+
+    private void setInt(int level, int name, int value) {
+        try {
+            socket.setIntOption(level, name, value);
+        } catch (IOException e) {
+            throw new ChannelException(e);
+        }
+    }
+
+    @Override
+    public int getBacklog() {
+        return backlog;
+    }
+
+    @Override
+    public AfdServerSocketChannelConfig setBacklog(int backlog) {
+        if (backlog < 0) {
+            throw new IllegalArgumentException("backlog must be >= 0, got " + backlog);
+        }
+        this.backlog = backlog;
+        return this;
+    }
+
+    @Override
+    public boolean isReuseAddress() {
+        return getInt(Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR) != 0;
+    }
+
+    @Override
+    public AfdServerSocketChannelConfig setReuseAddress(boolean reuseAddress) {
+        setInt(Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR, reuseAddress ? 1 : 0);
+        return this;
+    }
+
+    /** SO_EXCLUSIVEADDRUSE: see {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}. */
+    public boolean isExclusiveAddressUse() {
+        return getInt(Winsock.SOL_SOCKET, Winsock.SO_EXCLUSIVEADDRUSE) != 0;
+    }
+
+    /** SO_EXCLUSIVEADDRUSE: see {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}. */
+    public AfdServerSocketChannelConfig setExclusiveAddressUse(boolean exclusive) {
+        setInt(Winsock.SOL_SOCKET, Winsock.SO_EXCLUSIVEADDRUSE, exclusive ? 1 : 0);
+        return this;
+    }
+
+    @Override
+    public int getReceiveBufferSize() {
+        return getInt(Winsock.SOL_SOCKET, Winsock.SO_RCVBUF);
+    }
+
+    @Override
+    public AfdServerSocketChannelConfig setReceiveBufferSize(int receiveBufferSize) {
+        setInt(Winsock.SOL_SOCKET, Winsock.SO_RCVBUF, receiveBufferSize);
+        return this;
+    }
+
+    @Override
+    public AfdServerSocketChannelConfig setPerformancePreferences(int connectionTime, int latency, int bandwidth) {
+        return this;
+    }
+
+    @Override
+    protected void autoReadCleared() {
+        ((AbstractAfdChannel) channel).clearReadFlag();
+    }
+
+    @Override
+    public AfdServerSocketChannelConfig setConnectTimeoutMillis(int connectTimeoutMillis) {
+        super.setConnectTimeoutMillis(connectTimeoutMillis);
+        return this;
+    }
+
+    @Override
+    @Deprecated
+    public AfdServerSocketChannelConfig setMaxMessagesPerRead(int maxMessagesPerRead) {
+        super.setMaxMessagesPerRead(maxMessagesPerRead);
+        return this;
+    }
+
+    @Override
+    public AfdServerSocketChannelConfig setWriteSpinCount(int writeSpinCount) {
+        super.setWriteSpinCount(writeSpinCount);
+        return this;
+    }
+
+    @Override
+    public AfdServerSocketChannelConfig setAllocator(ByteBufAllocator allocator) {
+        super.setAllocator(allocator);
+        return this;
+    }
+
+    @Override
+    public AfdServerSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
+        if (!(allocator.newHandle() instanceof RecvByteBufAllocator.ExtendedHandle)) {
+            throw new IllegalArgumentException("allocator.newHandle() must return a "
+                    + RecvByteBufAllocator.ExtendedHandle.class.getName() + ", got " + allocator);
+        }
+        super.setRecvByteBufAllocator(allocator);
+        return this;
+    }
+
+    @Override
+    public AfdServerSocketChannelConfig setAutoRead(boolean autoRead) {
+        super.setAutoRead(autoRead);
+        return this;
+    }
+
+    @Override
+    @Deprecated
+    public AfdServerSocketChannelConfig setWriteBufferHighWaterMark(int writeBufferHighWaterMark) {
+        super.setWriteBufferHighWaterMark(writeBufferHighWaterMark);
+        return this;
+    }
+
+    @Override
+    @Deprecated
+    public AfdServerSocketChannelConfig setWriteBufferLowWaterMark(int writeBufferLowWaterMark) {
+        super.setWriteBufferLowWaterMark(writeBufferLowWaterMark);
+        return this;
+    }
+
+    @Override
+    public AfdServerSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
+        super.setWriteBufferWaterMark(writeBufferWaterMark);
+        return this;
+    }
+
+    @Override
+    public AfdServerSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
+        super.setMessageSizeEstimator(estimator);
+        return this;
+    }
+}

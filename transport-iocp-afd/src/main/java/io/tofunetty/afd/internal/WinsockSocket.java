@@ -1,0 +1,492 @@
+package io.tofunetty.afd.internal;
+
+import io.netty.util.NetUtil;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * One Winsock SOCKET owned by a channel: non-blocking, non-inheritable, created with WSA_FLAG_OVERLAPPED so the
+ * AFD poller can watch it. Keeps the shutdown and closed state Winsock does not report, maps failures to the
+ * exceptions of {@link WinsockExceptions}, and counts open sockets process-wide ({@link #openSockets()}).
+ *
+ * <p>IP sockets are dual-stack AF_INET6 (IPV6_V6ONLY off, IPv4 addresses written v4-mapped) unless IPv6 is
+ * unavailable or {@code java.net.preferIPv4Stack} is set, like the JDK's own sockets.
+ *
+ * <p>Hot-path calls ({@link #recv}, {@link #send}, {@link #sendv}) run on the event loop only; option calls may come
+ * from any thread.
+ */
+public final class WinsockSocket {
+    private static final AtomicInteger OPEN = new AtomicInteger();
+    private static final AtomicIntegerFieldUpdater<WinsockSocket> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(WinsockSocket.class, "state");
+    private static final int INPUT_SHUTDOWN = 1;
+    private static final int OUTPUT_SHUTDOWN = 2;
+    private static final int CLOSED = 4;
+    private static final int HANDLE_FLAG_INHERIT = 1;
+
+    private static volatile int ipv6Support; // 0 unknown, 1 yes, -1 no
+
+    private final long handle;
+    private final boolean ipv6;
+    private volatile int state;
+    private InetSocketAddress acceptedRemote;
+
+    private WinsockSocket(long handle, boolean ipv6) {
+        this.handle = handle;
+        this.ipv6 = ipv6;
+        OPEN.incrementAndGet();
+    }
+
+    /** Sockets created or accepted by the transport and not yet closed, in this process. */
+    public static int openSockets() {
+        return OPEN.get();
+    }
+
+    /** A new TCP socket of the preferred family (dual-stack IPv6 when available). */
+    public static WinsockSocket newStreamSocket() throws IOException {
+        return newStreamSocket(preferIpv6());
+    }
+
+    /** A new TCP socket; {@code ipv6} makes a dual-stack AF_INET6 socket, otherwise AF_INET. */
+    public static WinsockSocket newStreamSocket(boolean ipv6) throws IOException {
+        long s;
+        try {
+            s = Winsock.newTcpSocket(ipv6);
+        } catch (WinsockErrors.WinsockException e) {
+            throw WinsockExceptions.newException("WSASocketW(" + (ipv6 ? "AF_INET6" : "AF_INET") + ", SOCK_STREAM)",
+                    e.errorCode());
+        }
+        WinsockSocket socket = new WinsockSocket(s, ipv6);
+        if (ipv6) {
+            try {
+                socket.setIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_V6ONLY, 0);
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+        }
+        return socket;
+    }
+
+    private static boolean preferIpv6() {
+        if (NetUtil.isIpV4StackPreferred()) {
+            return false;
+        }
+        int support = ipv6Support;
+        if (support == 0) {
+            try {
+                Winsock.startup();
+                long probe = Winsock.WSASocketW(Winsock.AF_INET6, Winsock.SOCK_STREAM, Winsock.IPPROTO_TCP, 0, 0,
+                        Winsock.WSA_FLAG_OVERLAPPED | Winsock.WSA_FLAG_NO_HANDLE_INHERIT);
+                support = probe == Winsock.INVALID_SOCKET ? -1 : 1;
+                if (probe != Winsock.INVALID_SOCKET) {
+                    Winsock.closesocket(probe);
+                }
+            } catch (WinsockErrors.WinsockException e) {
+                support = -1;
+            }
+            ipv6Support = support;
+        }
+        return support > 0;
+    }
+
+    /** The SOCKET value. */
+    public long handle() {
+        return handle;
+    }
+
+    /** Whether this is an AF_INET6 (dual-stack) socket. */
+    public boolean isIpv6() {
+        return ipv6;
+    }
+
+    private int family() {
+        return ipv6 ? Winsock.AF_INET6 : Winsock.AF_INET;
+    }
+
+    public boolean isOpen() {
+        return (state & CLOSED) == 0;
+    }
+
+    public boolean isInputShutdown() {
+        return (state & INPUT_SHUTDOWN) != 0;
+    }
+
+    public boolean isOutputShutdown() {
+        return (state & OUTPUT_SHUTDOWN) != 0;
+    }
+
+    public boolean isShutdown() {
+        int s = state;
+        return (s & (INPUT_SHUTDOWN | OUTPUT_SHUTDOWN)) == (INPUT_SHUTDOWN | OUTPUT_SHUTDOWN) || (s & CLOSED) != 0;
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ connection set-up
+
+    public void bind(SocketAddress local) throws IOException {
+        ensureOpen();
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
+        try {
+            int len = SockAddrs.write(local, sa, family());
+            if (Winsock.bind(handle, sa, len) != 0) {
+                throw WinsockExceptions.newException("bind(" + local + ')', Winsock.lastError());
+            }
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    public void listen(int backlog) throws IOException {
+        ensureOpen();
+        if (Winsock.listen(handle, backlog) != 0) {
+            throw WinsockExceptions.newException("listen()", Winsock.lastError());
+        }
+    }
+
+    /**
+     * Starts a non-blocking connect: true when connected at once, false when in progress (wait for SEND or
+     * CONNECT_FAIL, then {@link #finishConnect}).
+     */
+    public boolean connect(SocketAddress remote) throws IOException {
+        ensureOpen();
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
+        try {
+            int len = SockAddrs.write(remote, sa, family());
+            if (Winsock.connect(handle, sa, len) == 0) {
+                return true;
+            }
+            int err = Winsock.lastError();
+            if (err == WinsockErrors.WSAEWOULDBLOCK || err == WinsockErrors.WSAEINPROGRESS) {
+                return false;
+            }
+            throw WinsockExceptions.newConnectException(err);
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    /**
+     * Completes a non-blocking connect after the poll reported SEND or CONNECT_FAIL: SO_ERROR decides. Returns the
+     * connected peer's address, or null while the connect is still in progress (a spurious wake-up).
+     *
+     * @param hintError the Win32 error the poll reported with CONNECT_FAIL (0 if none); used when SO_ERROR is 0 but
+     *                  the poll said the connect failed
+     */
+    public InetSocketAddress finishConnect(int hintError) throws IOException {
+        ensureOpen();
+        int err = getIntOption(Winsock.SOL_SOCKET, Winsock.SO_ERROR);
+        if (err == 0) {
+            err = hintError;
+        }
+        if (err != 0) {
+            throw WinsockExceptions.newConnectException(err);
+        }
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE + 8);
+        try {
+            long lenCell = sa + SockAddrs.STORAGE_SIZE;
+            Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
+            if (Winsock.getpeername(handle, sa, lenCell) != 0) {
+                int e = Winsock.lastError();
+                if (e == WinsockErrors.WSAENOTCONN) {
+                    return null;
+                }
+                throw WinsockExceptions.newConnectException(e);
+            }
+            return SockAddrs.readInet(sa, Mem.getInt(lenCell));
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    /**
+     * Accepts one pending connection: a new non-blocking, non-inheritable socket, or null when none is pending.
+     * {@link #acceptedRemoteAddress()} of the result holds the peer's address.
+     */
+    public WinsockSocket accept() throws IOException {
+        ensureOpen();
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE + 8);
+        try {
+            long lenCell = sa + SockAddrs.STORAGE_SIZE;
+            Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
+            long s = Winsock.accept(handle, sa, lenCell);
+            if (s == Winsock.INVALID_SOCKET) {
+                int err = Winsock.lastError();
+                if (err == WinsockErrors.WSAEWOULDBLOCK) {
+                    return null;
+                }
+                throw WinsockExceptions.newException("accept()", err);
+            }
+            WinsockSocket accepted = new WinsockSocket(s, ipv6);
+            try {
+                // Accepted sockets inherit the listener's mode on Windows, but a blocking socket would stall the
+                // event loop, so make sure; and the JDK clears inheritance explicitly too.
+                Winsock.setNonBlocking(s, true);
+                Winsock.Handles.SetHandleInformation(s, HANDLE_FLAG_INHERIT, 0);
+                accepted.acceptedRemote = SockAddrs.readInet(sa, Mem.getInt(lenCell));
+            } catch (WinsockErrors.WinsockException e) {
+                accepted.close();
+                throw WinsockExceptions.newException("accept()", e.errorCode());
+            } catch (RuntimeException e) {
+                accepted.close();
+                throw e;
+            }
+            return accepted;
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    /** The peer address recorded by {@link #accept()} for an accepted socket, else null. */
+    public InetSocketAddress acceptedRemoteAddress() {
+        return acceptedRemote;
+    }
+
+    /** getsockname, or null when the socket is closed or unbound. */
+    public InetSocketAddress localAddress() {
+        return address(true);
+    }
+
+    /** getpeername, or null when the socket is closed or not connected. */
+    public InetSocketAddress remoteAddress() {
+        return address(false);
+    }
+
+    private InetSocketAddress address(boolean local) {
+        if (!isOpen()) {
+            return null;
+        }
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE + 8);
+        try {
+            long lenCell = sa + SockAddrs.STORAGE_SIZE;
+            Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
+            int rc = local ? Winsock.getsockname(handle, sa, lenCell) : Winsock.getpeername(handle, sa, lenCell);
+            if (rc != 0) {
+                return null;
+            }
+            return SockAddrs.readInet(sa, Mem.getInt(lenCell));
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ data path
+
+    /**
+     * Receives into native memory: the byte count, -1 at end of stream, 0 when nothing is ready.
+     */
+    public int recv(long address, int length) throws IOException {
+        int n = Winsock.recv(handle, address, length, 0);
+        if (n > 0) {
+            return n;
+        }
+        if (n == 0) {
+            return -1;
+        }
+        int err = Winsock.lastError();
+        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+            return 0;
+        }
+        throw ioFailure("recv()", err);
+    }
+
+    /** Sends from native memory: the bytes accepted, 0 when the send buffer is full. */
+    public int send(long address, int length) throws IOException {
+        int n = Winsock.send(handle, address, length, 0);
+        if (n >= 0) {
+            return n;
+        }
+        int err = Winsock.lastError();
+        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+            return 0;
+        }
+        throw ioFailure("send()", err);
+    }
+
+    /**
+     * Gathering send of {@code count} WSABUFs at {@code wsabufs}; {@code bytesCell} is a DWORD for the count. Returns
+     * the bytes accepted, 0 when the send buffer is full.
+     */
+    public long sendv(long wsabufs, int count, long bytesCell) throws IOException {
+        if (Winsock.WSASend(handle, wsabufs, count, bytesCell, 0, 0, 0) == 0) {
+            return Mem.getInt(bytesCell) & 0xFFFFFFFFL;
+        }
+        int err = Winsock.lastError();
+        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+            return 0;
+        }
+        throw ioFailure("WSASend()", err);
+    }
+
+    private IOException ioFailure(String call, int err) {
+        if (err == WinsockErrors.WSAENOTSOCK && !isOpen()) {
+            return new ClosedChannelException();
+        }
+        return WinsockExceptions.newException(call, err);
+    }
+
+    // ------------------------------------------------------------------------------------------ shutdown / close
+
+    /**
+     * shutdown(SD_RECEIVE / SD_SEND / SD_BOTH). A socket that never connected fails with
+     * {@link NotYetConnectedException}, a closed one with {@link ClosedChannelException}.
+     */
+    public void shutdown(boolean input, boolean output) throws IOException {
+        if (!input && !output) {
+            return;
+        }
+        ensureOpen();
+        int how = input && output ? Winsock.SD_BOTH : input ? Winsock.SD_RECEIVE : Winsock.SD_SEND;
+        int bits = (input ? INPUT_SHUTDOWN : 0) | (output ? OUTPUT_SHUTDOWN : 0);
+        int old = state;
+        if ((old & bits) == bits) {
+            return;
+        }
+        if (Winsock.shutdown(handle, how) != 0) {
+            int err = Winsock.lastError();
+            if (err == WinsockErrors.WSAENOTCONN) {
+                throw new NotYetConnectedException();
+            }
+            if (!isOpen()) {
+                throw new ClosedChannelException();
+            }
+            throw WinsockExceptions.newException("shutdown()", err);
+        }
+        for (;;) {
+            old = state;
+            if (STATE.compareAndSet(this, old, old | bits)) {
+                return;
+            }
+        }
+    }
+
+    /** Records that the peer's FIN was read, so the input counts as shut down without a shutdown() call. */
+    public void markInputShutdown() {
+        for (;;) {
+            int old = state;
+            if ((old & INPUT_SHUTDOWN) != 0 || STATE.compareAndSet(this, old, old | INPUT_SHUTDOWN)) {
+                return;
+            }
+        }
+    }
+
+    /** Puts the socket back in blocking mode, so that a close with SO_LINGER > 0 waits instead of failing. */
+    public void setBlocking() throws IOException {
+        ensureOpen();
+        try {
+            Winsock.setNonBlocking(handle, false);
+        } catch (WinsockErrors.WinsockException e) {
+            throw WinsockExceptions.newException("ioctlsocket(FIONBIO)", e.errorCode());
+        }
+    }
+
+    /** closesocket, once; later calls do nothing. */
+    public void close() throws IOException {
+        for (;;) {
+            int old = state;
+            if ((old & CLOSED) != 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, old, old | CLOSED | INPUT_SHUTDOWN | OUTPUT_SHUTDOWN)) {
+                break;
+            }
+        }
+        OPEN.decrementAndGet();
+        if (Winsock.closesocket(handle) != 0) {
+            throw WinsockExceptions.newException("closesocket()", Winsock.lastError());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ options
+
+    public int getIntOption(int level, int option) throws IOException {
+        ensureOpen();
+        try {
+            return Winsock.getIntOption(handle, level, option);
+        } catch (WinsockErrors.WinsockException e) {
+            throw optionFailure("getsockopt", level, option, e.errorCode());
+        }
+    }
+
+    public void setIntOption(int level, int option, int value) throws IOException {
+        ensureOpen();
+        try {
+            Winsock.setIntOption(handle, level, option, value);
+        } catch (WinsockErrors.WinsockException e) {
+            throw optionFailure("setsockopt", level, option, e.errorCode());
+        }
+    }
+
+    public boolean getBooleanOption(int level, int option) throws IOException {
+        return getIntOption(level, option) != 0;
+    }
+
+    public void setBooleanOption(int level, int option, boolean value) throws IOException {
+        setIntOption(level, option, value ? 1 : 0);
+    }
+
+    /** SO_LINGER in seconds, -1 when off. */
+    public int getSoLinger() throws IOException {
+        ensureOpen();
+        try {
+            return Winsock.getLinger(handle);
+        } catch (WinsockErrors.WinsockException e) {
+            throw optionFailure("getsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER, e.errorCode());
+        }
+    }
+
+    /** SO_LINGER: negative turns it off, 0 makes close abortive (RST). */
+    public void setSoLinger(int seconds) throws IOException {
+        ensureOpen();
+        try {
+            Winsock.setLinger(handle, seconds);
+        } catch (WinsockErrors.WinsockException e) {
+            throw optionFailure("setsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER, e.errorCode());
+        }
+    }
+
+    /** IP_TOS, or IPV6_TCLASS on an AF_INET6 socket. */
+    public int getTrafficClass() throws IOException {
+        return ipv6 ? getIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_TCLASS)
+                : getIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS);
+    }
+
+    /** IP_TOS, plus IPV6_TCLASS on an AF_INET6 socket (which carries IPv4 traffic too). */
+    public void setTrafficClass(int value) throws IOException {
+        if (ipv6) {
+            setIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_TCLASS, value);
+            try {
+                setIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS, value);
+            } catch (IOException ignore) {
+                // Not every stack accepts IPv4 options on a dual-stack socket; the IPv6 option is set.
+            }
+        } else {
+            setIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS, value);
+        }
+    }
+
+    private IOException optionFailure(String call, int level, int option, int code) {
+        if (!isOpen()) {
+            return new ClosedChannelException();
+        }
+        return WinsockExceptions.newException(call + "(level=" + level + ", option=0x"
+                + Integer.toHexString(option) + ')', code);
+    }
+
+    @Override
+    public String toString() {
+        return "WinsockSocket(0x" + Long.toHexString(handle) + (ipv6 ? ", AF_INET6" : ", AF_INET")
+                + (isOpen() ? "" : ", closed") + ')';
+    }
+}
