@@ -118,9 +118,20 @@ public final class ChannelGroup {
         mailbox.offer(m);
     }
 
-    /** Delivers an engine notification or a returned message, taking a pool message when there is one. */
+    /**
+     * Delivers a message the engine built (a notification) or a received one it holds without a pool message,
+     * taking a pool message when there is one, as tofu's {@code get(.always)} does.
+     */
     void deliverNotification(TofuMessage m) {
         engine.pool().tryTake();
+        mailbox.offer(m);
+    }
+
+    /**
+     * Delivers a posted message handed back (WelcomeResponse, unsent messages, ByeSignal): the same message object
+     * in tofu, so the pool does not change.
+     */
+    void deliverReturned(TofuMessage m) {
         mailbox.offer(m);
     }
 

@@ -189,7 +189,7 @@ final class DataChannel extends Endpoint {
             finished = true;
         }
         engine.forget(this);
-        group.deliverNotification(hello.opCode(OpCode.HELLO_RESPONSE).origin(Origin.ENGINE).status(status));
+        group.deliverReturned(hello.opCode(OpCode.HELLO_RESPONSE).origin(Origin.ENGINE).status(status));
         group.deliverNotification(closedSignal(initialMessageId));
         group.endpointDone(this);
     }
@@ -253,7 +253,7 @@ final class DataChannel extends Endpoint {
             header = byeSignal.copyHeader();
             lock.notifyAll();
         }
-        group.deliverNotification(byeSignal.origin(Origin.ENGINE).status(Status.CHANNEL_CLOSED));
+        group.deliverReturned(byeSignal.origin(Origin.ENGINE).status(Status.CHANNEL_CLOSED));
         if (ch != null) {
             ch.close(); // the handler records channel_closed as the reason for a local close
         }
@@ -404,7 +404,7 @@ final class DataChannel extends Endpoint {
         Status reason = wasConnected ? closeReason
                 : connectFailure != null ? connectFailure : Status.CONNECT_FAILED;
         for (TofuMessage m; (m = unsent.poll()) != null; ) {
-            group.deliverNotification(m.origin(Origin.ENGINE).status(reason));
+            group.deliverReturned(m.origin(Origin.ENGINE).status(reason));
         }
         group.deliverNotification(closedSignal);
         group.endpointDone(this);

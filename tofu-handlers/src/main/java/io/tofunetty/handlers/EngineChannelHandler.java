@@ -19,7 +19,7 @@ final class EngineChannelHandler extends TofuChannelEventHandler {
 
     @Override
     protected void messageReturned(ChannelHandlerContext ctx, TofuMessage message) {
-        owner.group.deliverNotification(message);
+        owner.group.deliverReturned(message);
     }
 
     @Override

@@ -93,11 +93,11 @@ final class ListenerChannel extends Endpoint {
                 welcome = withListenOn(welcome, address.withPort(((InetSocketAddress) actual).getPort()));
             }
             // Success: a WelcomeResponse with origin application and status 0 (spec §9.1).
-            group.deliverNotification(welcome.opCode(OpCode.WELCOME_RESPONSE).origin(Origin.APPLICATION)
+            group.deliverReturned(welcome.opCode(OpCode.WELCOME_RESPONSE).origin(Origin.APPLICATION)
                     .status(Status.SUCCESS));
         } else {
             logger.debug("listener {} on {} failed", number, address, f.cause());
-            group.deliverNotification(welcome.opCode(OpCode.WELCOME_RESPONSE).origin(Origin.ENGINE)
+            group.deliverReturned(welcome.opCode(OpCode.WELCOME_RESPONSE).origin(Origin.ENGINE)
                     .status(Status.LISTEN_FAILED));
             if (!f.channel().isRegistered()) {
                 synchronized (lock) {
@@ -161,7 +161,7 @@ final class ListenerChannel extends Endpoint {
             finished = true;
         }
         engine.forget(this);
-        group.deliverNotification(welcome.opCode(OpCode.WELCOME_RESPONSE).origin(Origin.ENGINE).status(status));
+        group.deliverReturned(welcome.opCode(OpCode.WELCOME_RESPONSE).origin(Origin.ENGINE).status(status));
         group.deliverNotification(closedSignal(welcomeId));
         group.endpointDone(this);
     }
@@ -202,7 +202,7 @@ final class ListenerChannel extends Endpoint {
             ch = channel;
             header = m.copyHeader();
         }
-        group.deliverNotification(m.origin(Origin.ENGINE).status(Status.CHANNEL_CLOSED));
+        group.deliverReturned(m.origin(Origin.ENGINE).status(Status.CHANNEL_CLOSED));
         if (ch != null) {
             ch.close();
         }
