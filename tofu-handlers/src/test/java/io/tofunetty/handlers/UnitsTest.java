@@ -1,0 +1,114 @@
+package io.tofunetty.handlers;
+
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.tofunetty.handlers.internal.ChannelNumbers;
+import io.tofunetty.handlers.internal.MessageIds;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Channel numbers, message ids, addresses and transport selection. */
+class UnitsTest {
+
+    @Test
+    void channelNumbersAreRandomValidAndNotReusedSoon() {
+        ChannelNumbers numbers = new ChannelNumbers();
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 2000; i++) {
+            int n = numbers.allocate();
+            assertThat(n).isBetween(1, 65534);
+            assertThat(seen.add(n)).isTrue();
+        }
+        // Released numbers stay blocked for the next 1024 releases.
+        int first = seen.iterator().next();
+        numbers.release(first);
+        assertThat(numbers.isRecentlyReleased(first)).isTrue();
+        int k = 0;
+        for (int n : seen) {
+            if (n != first && k++ < ChannelNumbers.RECENT - 1) {
+                numbers.release(n);
+            }
+        }
+        assertThat(numbers.isRecentlyReleased(first)).isTrue();
+        for (int i = 0; i < 5000; i++) {
+            int n = numbers.allocate();
+            assertThat(numbers.isRecentlyReleased(n)).isFalse();
+            numbers.release(n);
+        }
+        assertThat(numbers.isRecentlyReleased(first)).isFalse();
+    }
+
+    @Test
+    void channelNumbersRunOutCleanly() {
+        ChannelNumbers numbers = new ChannelNumbers();
+        for (int i = 0; i < 65534; i++) {
+            numbers.allocate();
+        }
+        assertThat(numbers.activeCount()).isEqualTo(65534);
+        assertThatThrownBy(numbers::allocate).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("in use");
+        numbers.release(100);
+        assertThat(numbers.allocate()).isEqualTo(100); // the only one left, recently released or not
+    }
+
+    @Test
+    void messageIdsIncrease() {
+        long a = MessageIds.next();
+        long b = MessageIds.next();
+        assertThat(a).isPositive();
+        assertThat(b).isGreaterThan(a);
+    }
+
+    @Test
+    void addressesParseLikeTofu() {
+        TofuAddress tcp = TofuAddress.parse("tcp|127.0.0.1|7099");
+        assertThat(tcp.kind()).isEqualTo(TofuAddress.Kind.TCP);
+        assertThat(tcp.host()).isEqualTo("127.0.0.1");
+        assertThat(tcp.port()).isEqualTo(7099);
+        assertThat(tcp.format()).isEqualTo("tcp|127.0.0.1|7099");
+        // Three parts: the protocol string is not checked (tofu assumes TCP); an empty host is allowed.
+        assertThat(TofuAddress.parse("xyz|host|1").kind()).isEqualTo(TofuAddress.Kind.TCP);
+        assertThat(TofuAddress.parse("tcp||7099").host()).isEmpty();
+        TofuAddress uds = TofuAddress.parse("uds|/tmp/tofu.sock");
+        assertThat(uds.kind()).isEqualTo(TofuAddress.Kind.UDS);
+        assertThat(uds.path()).isEqualTo("/tmp/tofu.sock");
+        assertThat(uds).isEqualTo(TofuAddress.uds("/tmp/tofu.sock"));
+        for (String bad : new String[] {"", "tcp", "tcp|h", "tcp|h|65536", "tcp|h|-1", "tcp|h|+1", "tcp|h|x",
+                "tcp|h|1|2", "udp|/p", "uds|"}) {
+            assertThatThrownBy(() -> TofuAddress.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("address");
+        }
+        assertThatThrownBy(() -> TofuAddress.tcp("a|b", 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TofuAddress.tcp("a", 70000)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void transportSelection() throws Exception {
+        TofuTransport auto = TofuTransport.AUTO.resolve();
+        assertThat(auto).isNotEqualTo(TofuTransport.AUTO);
+        assertThat(auto.isAvailable()).isTrue();
+        if (System.getProperty("os.name").toLowerCase().contains("linux")) {
+            assertThat(auto).isEqualTo(TofuTransport.EPOLL);
+        }
+        assertThat(TofuTransport.AFD.isAvailable()).isFalse(); // until the AFD channels are wired
+        assertThat(TofuTransport.NIO.socketChannelFactory(TofuAddress.Kind.TCP).newChannel())
+                .isInstanceOf(NioSocketChannel.class).satisfies(ch -> ch.unsafe().closeForcibly());
+        assertThat(TofuTransport.NIO.socketChannelFactory(TofuAddress.Kind.UDS).newChannel())
+                .isInstanceOf(NioDomainSocketChannel.class).satisfies(ch -> ch.unsafe().closeForcibly());
+        assertThat(TofuTransport.NIO.socketAddress(TofuAddress.uds("/tmp/x.sock"), false))
+                .isEqualTo(UnixDomainSocketAddress.of("/tmp/x.sock"));
+        assertThat(TofuTransport.NIO.socketAddress(TofuAddress.tcp("", 7099), true))
+                .isEqualTo(new InetSocketAddress(7099));
+        assertThat(TofuTransport.NIO.socketAddress(TofuAddress.tcp("", 7099), false))
+                .isEqualTo(new InetSocketAddress("127.0.0.1", 7099));
+        assertThatThrownBy(() -> TofuEngine.builder().transport(TofuTransport.AFD).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("AFD");
+    }
+}
