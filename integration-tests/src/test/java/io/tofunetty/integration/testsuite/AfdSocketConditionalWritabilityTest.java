@@ -1,0 +1,18 @@
+package io.tofunetty.integration.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketConditionalWritabilityTest;
+import io.tofunetty.testkit.WindowsTier;
+
+import java.util.List;
+
+/** Netty's {@link SocketConditionalWritabilityTest} on the AFD transport. */
+@WindowsTier
+class AfdSocketConditionalWritabilityTest extends SocketConditionalWritabilityTest {
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return AfdSocketTestPermutation.INSTANCE.socket();
+    }
+}

@@ -1,0 +1,18 @@
+package io.tofunetty.integration.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketHalfClosedTest;
+import io.tofunetty.testkit.WindowsTier;
+
+import java.util.List;
+
+/** Netty's {@link SocketHalfClosedTest} on the AFD transport. */
+@WindowsTier
+class AfdSocketHalfClosedTest extends SocketHalfClosedTest {
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return AfdSocketTestPermutation.INSTANCE.socket();
+    }
+}

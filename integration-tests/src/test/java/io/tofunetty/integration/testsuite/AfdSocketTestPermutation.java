@@ -1,0 +1,73 @@
+package io.tofunetty.integration.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
+import io.netty.testsuite.transport.socket.SocketTestPermutation;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.tofunetty.afd.AfdIoHandler;
+import io.tofunetty.afd.AfdServerSocketChannel;
+import io.tofunetty.afd.AfdSocketChannel;
+
+import java.util.List;
+
+/**
+ * Netty's socket test permutations with the AFD transport under test: AFD server x AFD client, AFD x NIO and
+ * NIO x AFD (NIO x NIO is dropped: it tests nothing of ours). The event loop groups live as long as the JVM, as
+ * Netty's own permutations do.
+ */
+public final class AfdSocketTestPermutation extends SocketTestPermutation {
+    public static final AfdSocketTestPermutation INSTANCE = new AfdSocketTestPermutation();
+
+    static final EventLoopGroup AFD_GROUP = new MultiThreadIoEventLoopGroup(
+            NUM_THREADS, new DefaultThreadFactory("testsuite-afd", true), AfdIoHandler.newFactory());
+
+    private AfdSocketTestPermutation() {
+    }
+
+    @Override
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> socket() {
+        List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> all = combo(serverSocket(), clientSocket());
+        all.remove(all.size() - 1); // NIO x NIO
+        return all;
+    }
+
+    @Override
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> socketWithFastOpen() {
+        return socket();
+    }
+
+    @Override
+    public List<BootstrapFactory<ServerBootstrap>> serverSocket() {
+        return List.of(
+                () -> new ServerBootstrap().group(AFD_GROUP).channel(AfdServerSocketChannel.class),
+                () -> new ServerBootstrap().group(NIO_GROUP).channel(NioServerSocketChannel.class));
+    }
+
+    @Override
+    public List<BootstrapFactory<Bootstrap>> clientSocket() {
+        return List.of(
+                () -> new Bootstrap().group(AFD_GROUP).channel(AfdSocketChannel.class),
+                () -> new Bootstrap().group(NIO_GROUP).channel(NioSocketChannel.class));
+    }
+
+    /** Client-only tests (SocketConnectionAttemptTest and friends): the AFD client alone. */
+    public List<BootstrapFactory<Bootstrap>> afdClientSocket() {
+        return List.of(() -> new Bootstrap().group(AFD_GROUP).channel(AfdSocketChannel.class));
+    }
+
+    /** Server-only tests (SocketShutdownOutputByPeerTest): the AFD server alone. */
+    public List<BootstrapFactory<ServerBootstrap>> afdServerSocket() {
+        return List.of(() -> new ServerBootstrap().group(AFD_GROUP).channel(AfdServerSocketChannel.class));
+    }
+
+    @Override
+    public List<BootstrapFactory<Bootstrap>> clientSocketWithFastOpen() {
+        return clientSocket();
+    }
+}
