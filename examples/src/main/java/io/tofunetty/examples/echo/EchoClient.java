@@ -107,7 +107,7 @@ public final class EchoClient {
                 connect.addListener(f -> {
                     if (!f.isSuccess()) {
                         run.failed(connection, "cannot connect to " + o.address() + " (" + transport.displayName()
-                                + "): " + f.cause());
+                                + "): " + describe(f.cause()));
                     }
                 });
             }
@@ -157,6 +157,10 @@ public final class EchoClient {
                 lastTime = now;
             }
         }
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     /** Nearest-rank percentile of round trips in nanoseconds, in microseconds; -1 for none. */
