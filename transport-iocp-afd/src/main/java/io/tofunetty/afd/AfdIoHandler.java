@@ -69,6 +69,7 @@ public final class AfdIoHandler implements IoHandler {
     private long entries;
     private int entryCapacity;
     private boolean destroyed;
+    private volatile boolean destroyedCleanly;
 
     private AfdIoHandler(ThreadAwareExecutor executor, AfdIoHandlerOptions options, AfdDriver driver,
                          PollClaims claims) {
@@ -238,6 +239,10 @@ public final class AfdIoHandler implements IoHandler {
 
     @Override
     public void prepareToDestroy() {
+        closeRegisteredHandles();
+    }
+
+    private void closeRegisteredHandles() {
         for (Registration r : new ArrayList<>(registrations)) {
             r.cancel();
             try {
@@ -254,6 +259,9 @@ public final class AfdIoHandler implements IoHandler {
             return;
         }
         destroyed = true;
+        // SingleThreadIoEventLoop skips prepareToDestroy() when shutdown is confirmed right after a task run (quiet
+        // period 0), so handles still registered are closed here too.
+        closeRegisteredHandles();
         for (Registration r : new ArrayList<>(registrations)) {
             r.remove();
         }
@@ -272,6 +280,7 @@ public final class AfdIoHandler implements IoHandler {
         driver.close();
         Mem.free(entries); // written only during GQCSEx calls, which are over
         entries = 0;
+        destroyedCleanly = freed;
         if (!freed) {
             logger.warn("AfdIoHandler destroyed with {} poll(s) still in flight after {} ms; their records are "
                     + "leaked", stillInFlight, options.shutdownDrainTimeoutMillis());
@@ -293,6 +302,11 @@ public final class AfdIoHandler implements IoHandler {
     /** Live registrations. Loop thread only. */
     int registrationCount() {
         return registrations.size();
+    }
+
+    /** Whether destroy() freed every record (no poll left in flight). Any thread. */
+    boolean destroyedCleanly() {
+        return destroyedCleanly;
     }
 
     AfdPoller poller() {

@@ -1,0 +1,128 @@
+package io.tofunetty.afd;
+
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoRegistration;
+import io.tofunetty.afd.internal.Mem;
+import io.tofunetty.afd.internal.Winsock;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/** Real Winsock sockets for the Windows tier, through the transport's own bindings. */
+final class WinSockets {
+    private WinSockets() {
+    }
+
+    static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    /** A non-blocking listener on 127.0.0.1:0. */
+    static long listener() throws IOException {
+        long l = Winsock.newTcpSocket(false);
+        Winsock.bind(l, LOOPBACK_ANY_PORT);
+        Winsock.listenOrThrow(l, 128);
+        return l;
+    }
+
+    /** A non-blocking client whose connect to {@code listener} is under way (or done). */
+    static long connectTo(long listener) throws IOException {
+        long c = Winsock.newTcpSocket(false);
+        Winsock.connect(c, Winsock.localAddress(listener));
+        return c;
+    }
+
+    /** Accepts one connection, polling for up to 5 s. */
+    static long acceptWithin5s(long listener) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            long s = Winsock.acceptNonBlocking(listener);
+            if (s != Winsock.INVALID_SOCKET) {
+                Winsock.setNonBlocking(s, true);
+                return s;
+            }
+            Thread.sleep(1);
+        }
+        throw new IOException("no connection accepted within 5 s");
+    }
+
+    /** {client, accepted} over loopback. */
+    static long[] pair(long listener) throws IOException, InterruptedException {
+        long c = connectTo(listener);
+        long s = acceptWithin5s(listener);
+        return new long[] {c, s};
+    }
+
+    /** A non-blocking UDP socket bound to 127.0.0.1:0. */
+    static long boundUdp() throws IOException {
+        long u = Winsock.newUdpSocket(false);
+        Winsock.bind(u, LOOPBACK_ANY_PORT);
+        return u;
+    }
+
+    static int send(long s, byte[] data) {
+        long buf = Mem.allocate(data.length);
+        try {
+            Mem.copy(data, 0, buf, data.length);
+            return Winsock.send(s, buf, data.length, 0);
+        } finally {
+            Mem.free(buf);
+        }
+    }
+
+    /** Reads what is there (up to 4 KiB): bytes read, 0 at EOF, -1 when nothing is ready. */
+    static int recv(long s) {
+        long buf = Mem.allocate(4096);
+        try {
+            return Winsock.recv(s, buf, 4096, 0);
+        } finally {
+            Mem.free(buf);
+        }
+    }
+
+    static void closeQuietly(long s) {
+        if (s != 0 && s != Winsock.INVALID_SOCKET) {
+            Winsock.closesocket(s);
+        }
+    }
+
+    /** An {@link AfdIoHandle} over a real socket; close() deregisters and closes the socket, like a channel. */
+    static final class SocketHandle implements AfdIoHandle {
+        final long socket;
+        volatile IoRegistration registration;
+        volatile BiConsumer<SocketHandle, AfdIoEvent> onEvent = (h, e) -> { };
+        volatile int closed;
+        volatile int unregistered;
+
+        SocketHandle(long socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public long socket() {
+            return socket;
+        }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent ioEvent) {
+            onEvent.accept(this, (AfdIoEvent) ioEvent);
+        }
+
+        @Override
+        public void unregistered() {
+            unregistered++;
+        }
+
+        @Override
+        public void close() {
+            if (closed++ == 0) {
+                IoRegistration r = registration;
+                if (r != null) {
+                    r.cancel();
+                }
+                Winsock.closesocket(socket);
+            }
+        }
+    }
+}
