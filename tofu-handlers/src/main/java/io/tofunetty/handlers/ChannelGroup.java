@@ -101,10 +101,11 @@ public final class ChannelGroup {
         TofuMessage m = message != null
                 ? message.origin(Origin.APPLICATION).status(Status.RECEIVER_UPDATE)
                 : TofuMessage.create(OpCode.SIGNAL).origin(Origin.ENGINE).status(Status.RECEIVER_UPDATE);
-        if (message == null) {
-            engine.pool().tryTake(); // tofu builds the signal from the pool when it can
-        }
-        if (!mailbox.offerOrKeep(m)) {
+        if (mailbox.offerOrKeep(m)) {
+            if (message == null) {
+                engine.pool().tryTake(); // tofu builds the signal from the pool when it can
+            }
+        } else {
             if (message == null) {
                 m.release();
             }
