@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -21,6 +20,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.tofunetty.afd.Afd;
 import io.tofunetty.afd.AfdIoHandler;
+import io.tofunetty.afd.AfdServerSocketChannel;
+import io.tofunetty.afd.AfdSocketChannel;
 
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -42,10 +43,6 @@ public enum EchoTransport {
     AFD,
     NIO,
     EPOLL;
-
-    /** The AFD channel classes; looked up by name so that this class works before they exist in a build. */
-    private static final String AFD_SOCKET_CHANNEL = "io.tofunetty.afd.AfdSocketChannel";
-    private static final String AFD_SERVER_SOCKET_CHANNEL = "io.tofunetty.afd.AfdServerSocketChannel";
 
     /**
      * Parses {@code auto}, {@code afd}, {@code nio} or {@code epoll} (any case).
@@ -91,15 +88,11 @@ public enum EchoTransport {
             case EPOLL:
                 return Epoll.isAvailable() ? null : "epoll is unavailable: " + Epoll.unavailabilityCause();
             case AFD:
-                if (!Afd.isAvailable()) {
-                    Throwable cause = Afd.unavailabilityCause();
-                    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+                if (Afd.isAvailable()) {
+                    return null;
                 }
-                if (!classExists(AFD_SOCKET_CHANNEL) || !classExists(AFD_SERVER_SOCKET_CHANNEL)) {
-                    return "this build of transport-iocp-afd has no AfdSocketChannel/AfdServerSocketChannel yet "
-                            + "(the AFD channels are not finished)";
-                }
-                return null;
+                Throwable cause = Afd.unavailabilityCause();
+                return cause.getMessage() != null ? cause.getMessage() : cause.toString();
             default:
                 throw new AssertionError(this);
         }
@@ -147,7 +140,7 @@ public enum EchoTransport {
         switch (resolve()) {
             case AFD:
                 checkAfdTcpOnly(uds);
-                return new ReflectiveChannelFactory<>(afdClass(AFD_SERVER_SOCKET_CHANNEL, ServerChannel.class));
+                return AfdServerSocketChannel::new;
             case EPOLL:
                 return uds ? EpollServerDomainSocketChannel::new : EpollServerSocketChannel::new;
             case NIO:
@@ -162,7 +155,7 @@ public enum EchoTransport {
         switch (resolve()) {
             case AFD:
                 checkAfdTcpOnly(uds);
-                return new ReflectiveChannelFactory<>(afdClass(AFD_SOCKET_CHANNEL, Channel.class));
+                return AfdSocketChannel::new;
             case EPOLL:
                 return uds ? EpollDomainSocketChannel::new : EpollSocketChannel::new;
             case NIO:
@@ -193,24 +186,6 @@ public enum EchoTransport {
     private static void checkAfdTcpOnly(boolean uds) {
         if (uds) {
             throw new IllegalStateException("Unix domain sockets on the afd transport are not supported yet");
-        }
-    }
-
-    private static <T> Class<? extends T> afdClass(String name, Class<T> type) {
-        try {
-            return Class.forName(name).asSubclass(type);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the afd transport is unavailable: " + name + " is not in this build "
-                    + "of transport-iocp-afd (the AFD channels are not finished)", e);
-        }
-    }
-
-    private static boolean classExists(String name) {
-        try {
-            Class.forName(name, false, EchoTransport.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
         }
     }
 
