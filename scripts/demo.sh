@@ -62,7 +62,7 @@ fi
 if $build; then
   command -v mvn >/dev/null 2>&1 || fail "Maven (mvn) is needed to build the demo"
   say "building the examples module and its dependencies (mvn -pl examples -am package, tests skipped) ..."
-  (cd "$root" && mvn -B -q -pl examples -am package -Dmaven.test.skip=true -Dwindows.tier.skip=true) \
+  (cd "$root" && mvn -B -q -Dstyle.color=never -pl examples -am package -Dmaven.test.skip=true -Dwindows.tier.skip=true) \
     || fail "the Maven build failed (see above)"
 fi
 jar=$(ls "$root"/examples/target/examples-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1 || true)
