@@ -43,6 +43,11 @@ public class TofuFrameDecoder extends ByteToMessageDecoder {
     private boolean failed;
     /** The exception thrown from decode, recognised in {@link #exceptionCaught} to close the channel. */
     private TofuProtocolException thrown;
+    /** Length of the frame whose header was validated, or -1 while waiting for a header. */
+    private int frameLength = -1;
+    private long headerHi;
+    private long headerLo;
+    private OpCode frameOpCode;
 
     /** tofu's limits: text headers and body up to 65535 bytes each (frames up to 131086 bytes). */
     public TofuFrameDecoder() {
@@ -75,17 +80,24 @@ public class TofuFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         // Decode every complete frame in the input at once; callDecode would otherwise call back per frame.
-        while (in.readableBytes() >= HEADER_LENGTH) {
+        while (true) {
             int h = in.readerIndex();
-            int proto = TofuHeaderCodec.proto(in, h);
-            long messageId = TofuHeaderCodec.messageId(in, h);
-            int thl = TofuHeaderCodec.headersLength(in, h);
-            int bl = TofuHeaderCodec.bodyLength(in, h);
-            OpCode opCode = validate(in, proto, messageId, thl, bl);
-            int payload = thl + bl;
-            if (in.readableBytes() - HEADER_LENGTH < payload) {
+            if (frameLength < 0) {
+                if (in.readableBytes() < HEADER_LENGTH) {
+                    return;
+                }
+                // Read and validate the header once per frame, even when its payload arrives in many reads.
+                headerHi = in.getLong(h);
+                headerLo = in.getLong(h + 8);
+                frameOpCode = validate(in, headerHi, headerLo);
+                frameLength = HEADER_LENGTH + TofuHeaderCodec.headersLength(headerLo)
+                        + TofuHeaderCodec.bodyLength(headerLo);
+            }
+            if (in.readableBytes() < frameLength) {
                 return;
             }
+            int thl = TofuHeaderCodec.headersLength(headerLo);
+            int payload = frameLength - HEADER_LENGTH;
             TextHeaders headers;
             ByteBuf body;
             if (payload == 0) {
@@ -95,15 +107,21 @@ public class TofuFrameDecoder extends ByteToMessageDecoder {
                 // One retained slice holds headers and body, so the message's reference count covers both.
                 ByteBuf region = in.retainedSlice(h + HEADER_LENGTH, payload);
                 headers = TextHeaders.wrap(region, region.readerIndex(), thl);
-                body = thl == 0 ? region : region.slice(region.readerIndex() + thl, bl);
+                body = thl == 0 ? region : region.slice(region.readerIndex() + thl, payload - thl);
             }
-            out.add(TofuMessage.received(TofuHeaderCodec.channelNumber(in, h), proto,
-                    TofuHeaderCodec.status(in, h), messageId, opCode, headers, body));
-            in.readerIndex(h + HEADER_LENGTH + payload);
+            in.readerIndex(h + frameLength);
+            frameLength = -1;
+            out.add(TofuMessage.received(TofuHeaderCodec.channelNumber(headerHi), TofuHeaderCodec.proto(headerHi),
+                    TofuHeaderCodec.status(headerHi), TofuHeaderCodec.messageId(headerHi, headerLo), frameOpCode,
+                    headers, body));
         }
     }
 
-    private OpCode validate(ByteBuf in, int proto, long messageId, int thl, int bl) {
+    private OpCode validate(ByteBuf in, long hi, long lo) {
+        int proto = TofuHeaderCodec.proto(hi);
+        long messageId = TofuHeaderCodec.messageId(hi, lo);
+        int thl = TofuHeaderCodec.headersLength(lo);
+        int bl = TofuHeaderCodec.bodyLength(lo);
         int op = proto & OPCODE_MASK;
         if (op >= OPCODES.length) {
             throw fail(in, "opcode", op, "invalid tofu opcode " + op + " (proto byte 0x" + Integer.toHexString(proto)

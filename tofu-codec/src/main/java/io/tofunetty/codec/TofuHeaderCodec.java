@@ -82,12 +82,36 @@ public final class TofuHeaderCodec {
     /** Writes the 16-byte header at the writer index of {@code out}. */
     public static void writeHeader(ByteBuf out, int channelNumber, int proto, int status, long messageId,
                                    int headersLength, int bodyLength) {
-        out.writeShort(channelNumber);
-        out.writeByte(proto);
-        out.writeByte(status);
-        out.writeLong(messageId);
-        out.writeShort(headersLength);
-        out.writeShort(bodyLength);
+        // Two 8-byte writes instead of six small ones: fewer bounds checks on the hot path.
+        out.writeLong((long) (channelNumber & 0xFFFF) << 48 | (long) (proto & 0xFF) << 40
+                | (long) (status & 0xFF) << 32 | messageId >>> 32);
+        out.writeLong(messageId << 32 | (long) (headersLength & 0xFFFF) << 16 | (bodyLength & 0xFFFF));
+    }
+
+    // The header read as two big-endian longs: hi = channel|proto|status|id[0..3], lo = id[4..7]|thl|bl.
+
+    static int channelNumber(long hi) {
+        return (int) (hi >>> 48);
+    }
+
+    static int proto(long hi) {
+        return (int) (hi >>> 40) & 0xFF;
+    }
+
+    static int status(long hi) {
+        return (int) (hi >>> 32) & 0xFF;
+    }
+
+    static long messageId(long hi, long lo) {
+        return hi << 32 | lo >>> 32;
+    }
+
+    static int headersLength(long lo) {
+        return (int) (lo >>> 16) & 0xFFFF;
+    }
+
+    static int bodyLength(long lo) {
+        return (int) lo & 0xFFFF;
     }
 
     /** The proto byte for the given fields (bits 6 and 7 zero). */
