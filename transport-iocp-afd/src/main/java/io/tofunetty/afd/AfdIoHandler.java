@@ -134,7 +134,11 @@ public final class AfdIoHandler implements IoHandler {
         int n;
         try {
             int timeout = mayBlock && handled == 0 && ctx.canBlock() ? timeoutMillis(ctx) : 0;
+            long waitStart = System.nanoTime();
             n = dequeue(timeout);
+            if (n == 0 && timeout != 0 && timeout != Kernel32.INFINITE) {
+                n = finishTimedWait(waitStart, Integer.toUnsignedLong(timeout));
+            }
         } finally {
             if (mayBlock) {
                 nextWakeupNanos.lazySet(AWAKE);
@@ -166,6 +170,25 @@ public final class AfdIoHandler implements IoHandler {
             millis = Math.min(millis, options.armRetryIntervalMillis());
         }
         return (int) millis; // 0xFFFFFFFF = INFINITE, 0xFFFFFFFE the largest finite wait
+    }
+
+    /**
+     * A timed GQCSEx can end up to a timer tick early on Windows (waits round to the ~15.6 ms tick). Nothing woke us
+     * (a wake-up is a packet), so wait out the rest: run() never returns before the deadline it was given.
+     */
+    private int finishTimedWait(long waitStart, long timeoutMillis) {
+        long waitNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long left = waitNanos - (System.nanoTime() - waitStart);
+            if (left <= 0) {
+                return 0;
+            }
+            int n = dequeue((int) Math.min(TimeUnit.NANOSECONDS.toMillis(left + 999_999L), 0xFFFFFFFEL));
+            if (n != 0) {
+                return n;
+            }
+        }
+        return 0;
     }
 
     private int dequeue(int timeoutMillis) {
