@@ -85,17 +85,20 @@ public final class JnaAfdDriver implements AfdDriver {
     @Override
     public int arm(long device, long record) {
         long info = record + AfdPoller.OFF_POLL_INFO;
+        NativeCallCounter.count(NativeCallCounter.POLL);
         return Ntdll.NtDeviceIoControlFile(device, 0, 0, record, record + AfdPoller.OFF_IOSB_STATUS,
                 Ntdll.IOCTL_AFD_POLL, info, AfdPoller.POLL_INFO_SIZE, info, AfdPoller.POLL_INFO_SIZE);
     }
 
     @Override
     public int cancel(long device, long record) {
+        NativeCallCounter.count(NativeCallCounter.CANCEL);
         return Ntdll.NtCancelIoFileEx(device, record + AfdPoller.OFF_IOSB_STATUS, scratch + 16);
     }
 
     @Override
     public int dequeue(long entries, int max, int timeoutMillis) throws IOException {
+        NativeCallCounter.count(NativeCallCounter.GQCS_EX);
         if (Kernel32.GetQueuedCompletionStatusEx(port, entries, max, scratch, timeoutMillis, 0) != 0) {
             return Mem.getInt(scratch);
         }
@@ -111,6 +114,7 @@ public final class JnaAfdDriver implements AfdDriver {
         // Serialised with close(): posting to a closed port handle could reach an unrelated object that reused the
         // handle value. Wake-ups are coalesced by the handler, so this lock is rarely contended.
         synchronized (this) {
+            NativeCallCounter.count(NativeCallCounter.PQCS);
             if (!closed && Kernel32.PostQueuedCompletionStatus(port, 0, KEY_WAKE, 0) == 0) {
                 throw new IllegalStateException(win32("PostQueuedCompletionStatus", Kernel32.lastError())
                         .getMessage());

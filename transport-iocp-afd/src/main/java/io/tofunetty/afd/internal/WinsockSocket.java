@@ -287,6 +287,7 @@ public final class WinsockSocket {
      * Receives into native memory: the byte count, -1 at end of stream, 0 when nothing is ready.
      */
     public int recv(long address, int length) throws IOException {
+        NativeCallCounter.count(NativeCallCounter.RECV);
         int n = Winsock.recv(handle, address, length, 0);
         if (n > 0) {
             return n;
@@ -303,6 +304,7 @@ public final class WinsockSocket {
 
     /** Sends from native memory: the bytes accepted, 0 when the send buffer is full. */
     public int send(long address, int length) throws IOException {
+        NativeCallCounter.count(NativeCallCounter.SEND);
         int n = Winsock.send(handle, address, length, 0);
         if (n >= 0) {
             return n;
@@ -319,6 +321,7 @@ public final class WinsockSocket {
      * the bytes accepted, 0 when the send buffer is full.
      */
     public long sendv(long wsabufs, int count, long bytesCell) throws IOException {
+        NativeCallCounter.count(NativeCallCounter.WSASEND);
         if (Winsock.WSASend(handle, wsabufs, count, bytesCell, 0, 0, 0) == 0) {
             return Mem.getInt(bytesCell) & 0xFFFFFFFFL;
         }
