@@ -34,7 +34,8 @@ import java.util.NoSuchElementException;
  * into heap storage (re-encoded canonically), so the result no longer depends on the wrapped buffer.
  *
  * <p>Names and values are bytes on the wire; tofu enforces no charset. The {@code String} views decode them as
- * UTF-8 and {@link #add} encodes as UTF-8. Names compare case-sensitively, byte for byte as tofu does.
+ * UTF-8 and {@link #add} encodes as UTF-8. Names compare case-sensitively (as decoded strings; tofu compares
+ * bytes, which is the same for valid UTF-8).
  * Not thread-safe.
  */
 public final class TextHeaders implements Iterable<Map.Entry<String, String>> {
@@ -200,7 +201,12 @@ public final class TextHeaders implements Iterable<Map.Entry<String, String>> {
 
     /** Writes the encoded headers to {@code out}; wrapped headers are written exactly as received. */
     public void encode(ByteBuf out) {
-        if (sourceLength > 0) {
+        if (sourceLength == 0) {
+            return;
+        }
+        if (local != null) {
+            out.writeBytes(local, sourceIndex, sourceLength); // straight from the array: the common local case
+        } else {
             out.writeBytes(accessibleSource(), sourceIndex, sourceLength);
         }
     }
