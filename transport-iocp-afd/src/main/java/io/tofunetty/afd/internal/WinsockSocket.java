@@ -74,6 +74,20 @@ public final class WinsockSocket {
         return socket;
     }
 
+    /**
+     * Takes ownership of a SOCKET made by {@link Winsock#newSocket} for a kind this class has no factory of (UDP
+     * sockets, AF_UNIX streams): the result closes it and counts it in {@link #openSockets()}. {@code ipv6} tells
+     * whether IPv4 addresses are written v4-mapped (a dual-stack AF_INET6 socket). The IP address helpers
+     * ({@link #localAddress()}, {@link #finishConnect}, {@link #accept()}) do not apply to AF_UNIX sockets: their
+     * channels read addresses themselves.
+     */
+    public static WinsockSocket adopt(long handle, boolean ipv6) {
+        if (handle == Winsock.INVALID_SOCKET || handle == 0) {
+            throw new IllegalArgumentException("not a socket: 0x" + Long.toHexString(handle));
+        }
+        return new WinsockSocket(handle, ipv6);
+    }
+
     private static boolean preferIpv6() {
         if (NetUtil.isIpV4StackPreferred()) {
             return false;
