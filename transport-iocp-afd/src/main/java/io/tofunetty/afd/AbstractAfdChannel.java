@@ -18,7 +18,7 @@ import io.netty.channel.IoRegistration;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
-import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.concurrent.Future;
@@ -217,7 +217,8 @@ abstract class AbstractAfdChannel extends AbstractChannel {
     }
 
     static boolean isAllowHalfClosure(ChannelConfig config) {
-        return config instanceof SocketChannelConfig && ((SocketChannelConfig) config).isAllowHalfClosure();
+        // DuplexChannelConfig, not SocketChannelConfig: AF_UNIX stream channels half-close too.
+        return config instanceof DuplexChannelConfig && ((DuplexChannelConfig) config).isAllowHalfClosure();
     }
 
     // ---------------------------------------------------------------------------------------------- close
