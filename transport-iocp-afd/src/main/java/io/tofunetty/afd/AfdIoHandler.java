@@ -262,14 +262,22 @@ public final class AfdIoHandler implements IoHandler {
 
     @Override
     public void prepareToDestroy() {
-        closeRegisteredHandles();
+        closeRegisteredHandles(false);
     }
 
-    private void closeRegisteredHandles() {
+    /**
+     * @param loopTerminated whether the loop no longer runs tasks: a channel's close then cannot schedule its
+     *                       follow-up work and may throw RejectedExecutionException, which is expected
+     */
+    private void closeRegisteredHandles(boolean loopTerminated) {
         for (Registration r : new ArrayList<>(registrations)) {
             r.cancel();
             try {
                 r.handle.close();
+            } catch (RejectedExecutionException e) {
+                if (!loopTerminated) {
+                    logger.warn("failed to close {} at shutdown", r.handle, e);
+                }
             } catch (Exception e) {
                 logger.warn("failed to close {} at shutdown", r.handle, e);
             }
@@ -284,7 +292,7 @@ public final class AfdIoHandler implements IoHandler {
         destroyed = true;
         // SingleThreadIoEventLoop skips prepareToDestroy() when shutdown is confirmed right after a task run (quiet
         // period 0), so handles still registered are closed here too.
-        closeRegisteredHandles();
+        closeRegisteredHandles(true);
         for (Registration r : new ArrayList<>(registrations)) {
             r.remove();
         }
