@@ -107,11 +107,11 @@ final class DecoderHarness {
             case 2: {
                 int before = rnd.nextInt(1, 17);
                 int after = rnd.nextInt(17);
-                ByteBuf b = PooledByteBufAllocator.DEFAULT.heapBuffer(before + length + after);
-                for (int i = 0; i < before + length + after; i++) {
-                    b.writeByte(0xA5);
-                }
-                b.setBytes(before, input, pos, length);
+                // One bulk write: under PARANOID every buffer access records a stack trace.
+                byte[] framed = new byte[before + length + after];
+                Arrays.fill(framed, (byte) 0xA5);
+                System.arraycopy(input, pos, framed, before, length);
+                ByteBuf b = PooledByteBufAllocator.DEFAULT.heapBuffer(framed.length).writeBytes(framed);
                 return b.setIndex(before, before + length);
             }
             case 3:
