@@ -50,16 +50,17 @@ public final class PollClaims {
 
     /** Releases {@code holder}'s claim on {@code baseSocket} (no-op if it holds none) and wakes the waiters. */
     public void release(long baseSocket, Object holder) {
-        List<Runnable>[] woken = new List[1];
+        Claim[] removed = new Claim[1];
         claims.computeIfPresent(baseSocket, (k, existing) -> {
             if (existing.holder != holder) {
                 return existing;
             }
-            woken[0] = existing.waiters;
+            removed[0] = existing;
             return null;
         });
-        if (woken[0] != null) {
-            for (Runnable r : woken[0]) {
+        // once removed from the map, nobody else can reach that claim's waiter list
+        if (removed[0] != null && removed[0].waiters != null) {
+            for (Runnable r : removed[0].waiters) {
                 r.run();
             }
         }
