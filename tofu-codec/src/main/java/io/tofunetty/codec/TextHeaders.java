@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -109,7 +110,8 @@ public final class TextHeaders implements Iterable<Map.Entry<String, String>> {
      * the value of SP and HT (tofu's parser would trim them anyway).
      *
      * @throws IllegalArgumentException if the name or the value is empty after trimming, the name contains ':',
-     *                                  or either contains CR or LF (such entries would not parse back)
+     *                                  or either contains CR or LF or an unpaired surrogate (such entries would not
+     *                                  parse back as added)
      */
     public TextHeaders add(String name, String value) {
         if (name == null) {
@@ -136,6 +138,9 @@ public final class TextHeaders implements Iterable<Map.Entry<String, String>> {
         if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("text header value of \"" + n + "\" contains CR or LF");
         }
+        // UTF-8 cannot encode a lone surrogate (getBytes would send '?'), so the entry would not read back as added.
+        checkEncodable("name", n, n);
+        checkEncodable("value of", n, v);
         makeAppendable();
         byte[] nb = n.getBytes(StandardCharsets.UTF_8);
         byte[] vb = v.getBytes(StandardCharsets.UTF_8);
@@ -431,6 +436,19 @@ public final class TextHeaders implements Iterable<Map.Entry<String, String>> {
         sourceIndex = 0;
         sourceLength = pos;
         canonical = true;
+    }
+
+    private static void checkEncodable(String what, String name, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("text header " + what + " \"" + name + "\" contains an unpaired "
+                        + "surrogate (U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT) + " at index " + i
+                        + "), which UTF-8 cannot encode");
+            }
+        }
     }
 
     private static boolean isSpaceOrTab(byte b) {
