@@ -281,7 +281,7 @@ final class FrameGenerator {
         StringBuilder sb = new StringBuilder();
         int parts = 1 + rnd.nextInt(4);
         for (int i = 0; i < parts; i++) {
-            switch (rnd.nextInt(7)) {
+            switch (rnd.nextInt(rnd.nextInt(50) == 0 ? 8 : 7)) {
                 case 7 -> sb.append((char) rnd.nextInt(0xD800, 0xE000)); // an unpaired surrogate
                 case 0 -> sb.append(new String[] {" ", "\t", "\r", "\n", ":", "\r\n", "\u0000"}[rnd.nextInt(7)]);
                 case 1 -> sb.append((char) rnd.nextInt(0x20, 0x7F));

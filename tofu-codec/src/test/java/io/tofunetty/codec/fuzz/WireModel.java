@@ -176,10 +176,15 @@ final class WireModel {
         String n = trim(name, " \t\r\n");
         String v = trim(value, " \t");
         if (n.isEmpty() || v.isEmpty() || n.indexOf(':') >= 0 || n.indexOf('\r') >= 0 || n.indexOf('\n') >= 0
-                || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
+                || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0 || !utf8Encodable(n) || !utf8Encodable(v)) {
             return null;
         }
         return new String[] {n, v};
+    }
+
+    /** Whether UTF-8 can encode {@code s} (no unpaired surrogate): otherwise it would go out as '?'. */
+    private static boolean utf8Encodable(String s) {
+        return java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(s);
     }
 
     private static String trim(String s, String chars) {
