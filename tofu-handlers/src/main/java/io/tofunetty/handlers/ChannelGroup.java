@@ -55,7 +55,8 @@ public final class ChannelGroup {
      * message that does not open a channel, nonzero on one that does, or no such open channel),
      * {@link Status#INVALID_MCHN_GROUP} (the channel belongs to another group, or this group is destroyed),
      * {@link Status#INVALID_HEADERS_LEN}, {@link Status#WRONG_ADDRESS} (no address header),
-     * {@link Status#INVALID_ADDRESS} (the address header does not parse), {@link Status#INVALID_BODY_LEN},
+     * {@link Status#INVALID_ADDRESS} (the address header does not parse), {@link Status#NOT_IMPLEMENTED_YET} (the
+     * transport has no channels for that kind of address: AFD and {@code uds|path}), {@link Status#INVALID_BODY_LEN},
      * {@link Status#NOT_ALLOWED} (anything but a ByeSignal after a ByeRequest or ByeResponse on the channel, or
      * anything but a ByeSignal to a listener), {@link Status#SEND_FAILED} (the channel stayed unwritable past the
      * engine's limit), {@link Status#NOTIFICATION_DISABLED} (the engine is closed).

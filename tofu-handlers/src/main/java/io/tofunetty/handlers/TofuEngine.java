@@ -249,6 +249,10 @@ public final class TofuEngine implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new TofuException(Status.INVALID_ADDRESS, header + ": " + e.getMessage());
             }
+            if (!transport.supports(address.kind())) {
+                throw new TofuException(Status.NOT_IMPLEMENTED_YET, "the " + transport.resolve()
+                        + " transport has no channels for " + value + " (Unix domain sockets)");
+            }
         }
         int bl = m.body().readableBytes();
         if (bl > 0xFFFF) {

@@ -16,6 +16,10 @@ import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.tofunetty.afd.Afd;
+import io.tofunetty.afd.AfdIoHandler;
+import io.tofunetty.afd.AfdServerSocketChannel;
+import io.tofunetty.afd.AfdSocketChannel;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -70,40 +74,53 @@ public enum TofuTransport {
         SocketAddress domainSocketAddress(String path) {
             return resolve().domainSocketAddress(path);
         }
+
+        @Override
+        public boolean supports(TofuAddress.Kind kind) {
+            return resolve().supports(kind);
+        }
     },
 
-    /**
-     * IOCP + AFD polls on Windows (module transport-iocp-afd).
-     *
-     * <p><b>AFD WIRING POINT.</b> The AFD channel classes do not exist yet. To wire them: make {@link #isAvailable()}
-     * return {@code io.tofunetty.afd.Afd.isAvailable()}, and return the AFD I/O handler factory, the AFD socket and
-     * server socket channels (TCP and AF_UNIX) and their domain socket address type below. Nothing else in
-     * tofu-handlers needs to change; the tests pick it up from their transport list.
-     */
+    /** IOCP + AFD polls on Windows (module transport-iocp-afd), TCP. */
     AFD {
         @Override
         public boolean isAvailable() {
-            return false; // AFD WIRING POINT: io.tofunetty.afd.Afd.isAvailable() once the channels exist.
+            return Afd.isAvailable();
         }
 
         @Override
         public IoHandlerFactory newIoHandlerFactory() {
-            throw unavailable(this);
+            return AfdIoHandler.newFactory();
         }
 
         @Override
         public ChannelFactory<? extends Channel> socketChannelFactory(TofuAddress.Kind kind) {
-            throw unavailable(this);
+            requireTcp(kind);
+            return AfdSocketChannel::new;
         }
 
         @Override
         public ChannelFactory<? extends ServerChannel> serverChannelFactory(TofuAddress.Kind kind) {
-            throw unavailable(this);
+            requireTcp(kind);
+            return AfdServerSocketChannel::new;
         }
 
         @Override
         SocketAddress domainSocketAddress(String path) {
-            throw unavailable(this);
+            requireTcp(TofuAddress.Kind.UDS);
+            throw new AssertionError();
+        }
+
+        @Override
+        public boolean supports(TofuAddress.Kind kind) {
+            return kind == TofuAddress.Kind.TCP;
+        }
+
+        private void requireTcp(TofuAddress.Kind kind) {
+            if (!supports(kind)) {
+                throw new UnsupportedOperationException("the AFD transport has no Unix domain socket channel yet: "
+                        + "use tcp|host|port, or TofuTransport.NIO for uds|path");
+            }
         }
     },
 
@@ -166,6 +183,11 @@ public enum TofuTransport {
 
     /** Whether this transport can run in this JVM. */
     public abstract boolean isAvailable();
+
+    /** Whether this transport has channels for this kind of address (AFD has no Unix domain sockets yet). */
+    public boolean supports(TofuAddress.Kind kind) {
+        return true;
+    }
 
     /** The concrete transport: itself, or what {@link #AUTO} picks. */
     public TofuTransport resolve() {

@@ -19,7 +19,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,6 +82,10 @@ class ConnectionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.tofunetty.handlers.TestSupport#transports")
     void staleUdsPathGivesConnectFailed(TofuTransport transport) throws Exception {
+        if (!transport.supports(TofuAddress.Kind.UDS)) {
+            assertUdsRefusedAtPost(transport, OpCode.HELLO_REQUEST);
+            return;
+        }
         TofuAddress stale = TestSupport.freshUdsPath();
         try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             s.bind(UnixDomainSocketAddress.of(stale.path()));
@@ -123,8 +129,14 @@ class ConnectionTest {
             busy.bind(new InetSocketAddress("127.0.0.1", 0));
             ChannelGroup g = engine.create();
             // A port in use, and an address that is not this machine's (TEST-NET-1; only a bind, no traffic).
-            for (TofuAddress bad : new TofuAddress[] {TofuAddress.tcp("127.0.0.1", busy.getLocalPort()),
-                    TofuAddress.tcp("192.0.2.1", 7099), TofuAddress.uds("/nonexistent-dir/tofu.sock")}) {
+            List<TofuAddress> bads = new ArrayList<>(List.of(TofuAddress.tcp("127.0.0.1", busy.getLocalPort()),
+                    TofuAddress.tcp("192.0.2.1", 7099)));
+            if (transport.supports(TofuAddress.Kind.UDS)) {
+                bads.add(TofuAddress.uds("/nonexistent-dir/tofu.sock"));
+            } else {
+                assertUdsRefusedAtPost(transport, OpCode.WELCOME_REQUEST);
+            }
+            for (TofuAddress bad : bads) {
                 TofuMessage header = g.post(TestSupport.welcome(engine, bad));
                 TofuMessage back = receive(g);
                 assertThat(back.opCode()).as(bad + ": " + back).isEqualTo(OpCode.WELCOME_RESPONSE);
@@ -440,5 +452,24 @@ class ConnectionTest {
 
     @SuppressWarnings("unused")
     private static void ignore(IOException e) {
+    }
+
+    /** A transport without Unix domain sockets refuses a uds address at post, with not_implemented_yet. */
+    private static void assertUdsRefusedAtPost(TofuTransport transport, OpCode op) throws InterruptedException {
+        try (TofuEngine engine = TestSupport.engine(transport)) {
+            ChannelGroup g = engine.create();
+            TofuMessage m = op == OpCode.HELLO_REQUEST
+                    ? hello(engine, TofuAddress.uds("/tmp/tofu-none.sock"))
+                    : TestSupport.welcome(engine, TofuAddress.uds("/tmp/tofu-none.sock"));
+            try {
+                assertThatThrownBy(() -> g.post(m)).isInstanceOfSatisfying(TofuException.class, e -> {
+                    assertThat(e.status()).isEqualTo(Status.NOT_IMPLEMENTED_YET);
+                    assertThat(e).hasMessageContaining("Unix domain sockets");
+                });
+            } finally {
+                m.release();
+            }
+            assertQuiet(g);
+        }
     }
 }
