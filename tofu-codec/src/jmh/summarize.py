@@ -2,10 +2,12 @@
 """Summarizes tofu-codec's JMH JSON (default: tofu-codec/target/jmh-result.json) as a Markdown table.
 
 For each benchmark and body size: the wall-clock score, the one-core rate (ops / CPU-seconds of the benchmark
-thread, from the cpuNanos and ops counters), the bandwidth that rate means for a frame of 23 + bodySize bytes,
-and that bandwidth as a share of the plain copy of the same bytes.
+thread, from the cpuNanos and ops counters; the median over the measured iterations, because on a shared machine
+an iteration can still run before the JIT has finished), the bandwidth that rate means for a frame of
+23 + bodySize bytes, and that bandwidth as a share of the plain copy of the same bytes.
 """
 import json
+import statistics
 import sys
 
 path = sys.argv[1] if len(sys.argv) > 1 else "tofu-codec/target/jmh-result.json"
@@ -14,10 +16,12 @@ for b in json.load(open(path)):
     name = b["benchmark"].rsplit(".", 1)[1]
     size = int(b["params"]["bodySize"])
     sec = b["secondaryMetrics"]
-    cpu_rate = sec["ops"]["score"] / sec["cpuNanos"]["score"] * 1e9
+    ops = [v for fork in sec["ops"]["rawData"] for v in fork]
+    cpu = [v for fork in sec["cpuNanos"]["rawData"] for v in fork]
+    cpu_rate = statistics.median(o / c * 1e9 for o, c in zip(ops, cpu) if c > 0)
     rows[(name, size)] = (b["primaryMetric"]["score"], cpu_rate)
 
-print("| benchmark | body | frame bytes | wall ops/s | ops per CPU-s (one core) | MB/s at that rate | vs copy |")
+print("| benchmark | body | frame bytes | wall ops/s | ops per CPU-s (one core, median) | MB/s at that rate | vs copy |")
 print("|---|---|---|---|---|---|---|")
 for size in sorted({s for (_, s) in rows}):
     frame = 23 + size

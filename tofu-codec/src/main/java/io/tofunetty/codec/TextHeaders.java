@@ -27,8 +27,9 @@ import java.util.NoSuchElementException;
  *
  * <p><b>Ownership:</b> a {@code TextHeaders} never owns a buffer. {@code wrap} neither retains nor releases the
  * buffer, and does not move its indexes; whoever owns the buffer keeps it alive while the headers are used. A
- * {@link TofuMessage} from {@link TofuFrameDecoder} holds the wire bytes of its headers and its body in one
- * reference-counted region, so its headers stay valid until the message is released. {@link #copy()} gives headers
+ * {@link TofuMessage} from {@link TofuFrameDecoder} keeps the wire bytes of its headers alive through its body (a
+ * retained slice of the same received memory), so its headers stay valid until the message is released.
+ * {@link #copy()} gives headers
  * backed by the heap that depend on no buffer.
  *
  * <p><b>Local headers</b> are built with {@link #add}. Adding to wrapped headers first copies their visible entries

@@ -17,8 +17,9 @@ import static io.tofunetty.codec.TofuHeaderCodec.OPCODE_MASK;
  * Decodes tofu frames into {@link TofuMessage}s (spec §2-§7, rules D1-D9).
  *
  * <p>A frame is 16 header bytes, then {@code thl} bytes of text headers, then {@code bl} bytes of body. The header
- * is validated as soon as its 16 bytes are in, so a bad frame fails before its payload arrives. Headers and body of
- * a decoded message are one retained slice of the input, never a copy; the receiver releases the message.
+ * is validated as soon as its 16 bytes are in, so a bad frame fails before its payload arrives. Nothing is copied:
+ * the body of a decoded message is a retained slice of the input and its headers a view of the bytes just before
+ * it, kept alive by the body's reference; the receiver releases the message.
  *
  * <p>Decoded messages carry the channel number from the wire (the handler layer stamps its own, D6), origin
  * {@link Origin#APPLICATION} and status {@link Status#SUCCESS}, with the received proto and status bytes kept in
@@ -104,10 +105,11 @@ public class TofuFrameDecoder extends ByteToMessageDecoder {
                 headers = new TextHeaders();
                 body = TofuMessage.emptyBody();
             } else {
-                // One retained slice holds headers and body, so the message's reference count covers both.
-                ByteBuf region = in.retainedSlice(h + HEADER_LENGTH, payload);
-                headers = TextHeaders.wrap(region, region.readerIndex(), thl);
-                body = thl == 0 ? region : region.slice(region.readerIndex() + thl, payload - thl);
+                // The body is a retained slice of the input, which keeps the input's memory alive; the headers
+                // are a view of the bytes just before it in the same memory. So the message's reference count
+                // covers both, with one derived buffer per frame.
+                body = in.retainedSlice(h + HEADER_LENGTH + thl, payload - thl);
+                headers = thl == 0 ? new TextHeaders() : TextHeaders.wrap(in, h + HEADER_LENGTH, thl);
             }
             in.readerIndex(h + frameLength);
             frameLength = -1;

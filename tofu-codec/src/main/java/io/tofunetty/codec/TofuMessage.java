@@ -11,9 +11,9 @@ import io.netty.util.internal.ObjectUtil;
  * One tofu message: the fields of the 16-byte binary header, text headers and a body (spec §2-§7).
  *
  * <p><b>Reference counting.</b> The message is a {@link ByteBufHolder} whose reference count is the body's
- * ({@link #content()} is {@link #body()}). A message from {@link TofuFrameDecoder} keeps its headers' wire bytes and
- * its body in one retained slice of the decoder's input, so releasing the message releases both; its
- * {@link #headers()} must not be used after that. Local headers live on the heap and are not reference counted.
+ * ({@link #content()} is {@link #body()}). A message from {@link TofuFrameDecoder} has a body that is a retained
+ * slice of the received bytes and headers that view the bytes just before it, kept alive by the body's reference,
+ * so releasing the message releases both; its {@link #headers()} must not be used after that. Local headers live on the heap and are not reference counted.
  * Whoever receives a message releases it, as with any Netty message; {@link TofuFrameEncoder} releases what it
  * writes.
  *

@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Encode and decode of tofu frames through real Netty pipelines (one thread, no sockets), against a plain copy of
- * the same number of bytes.
+ * the same number of bytes. The benchmark thread is a Netty {@code FastThreadLocalThread}, as an event loop's is
+ * ({@link EventLoopLikeExecutor}); buffers come from Netty's default allocator (adaptive in 4.2); leak detection
+ * is off.
  *
  * <ul>
  *   <li>{@code copy}: allocate a pooled direct buffer of the frame's size and copy the frame into it (what a
@@ -55,7 +57,8 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
+        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=io.tofunetty.codec.jmh.EventLoopLikeExecutor"})
 public class TofuCodecBenchmark {
 
     /** 65535 is the largest body tofu allows ("64 KiB"). */
