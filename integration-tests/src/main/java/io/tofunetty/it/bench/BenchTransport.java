@@ -1,0 +1,112 @@
+package io.tofunetty.it.bench;
+
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.tofunetty.afd.AfdIoHandler;
+import io.tofunetty.afd.AfdIoHandlerOptions;
+import io.tofunetty.afd.AfdServerSocketChannel;
+import io.tofunetty.afd.AfdSocketChannel;
+
+import java.nio.channels.spi.SelectorProvider;
+
+/**
+ * One transport under test: how to make its event loops and its TCP channels. Every variant uses IPv4 sockets so that
+ * all of them do the same thing on the wire.
+ *
+ * <p>{@code nio-legacy} needs the JDK's select()-based {@code sun.nio.ch.WindowsSelectorProvider} next to the default
+ * (WEPoll) provider in the same JVM. A selector provider is JVM-wide only as the <em>default</em>; Netty takes an
+ * explicit provider for its handler and channels, so the legacy one is instantiated reflectively (the JVM must run
+ * with {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}) and all three transports share one JVM.
+ */
+final class BenchTransport {
+    static final String AFD = "afd";
+    static final String NIO = "nio";
+    static final String NIO_LEGACY = "nio-legacy";
+    static final String LEGACY_PROVIDER = "sun.nio.ch.WindowsSelectorProvider";
+
+    /** The CSV transport name: afd, nio or nio-legacy. */
+    final String name;
+    /** The AFD handle group size, 0 for NIO. */
+    final int groupSize;
+    private final IoHandlerFactory handlers;
+    private final ChannelFactory<SocketChannel> clients;
+    private final ChannelFactory<ServerSocketChannel> servers;
+    private final String description;
+
+    private BenchTransport(String name, int groupSize, IoHandlerFactory handlers, ChannelFactory<SocketChannel> clients,
+                           ChannelFactory<ServerSocketChannel> servers, String description) {
+        this.name = name;
+        this.groupSize = groupSize;
+        this.handlers = handlers;
+        this.clients = clients;
+        this.servers = servers;
+        this.description = description;
+    }
+
+    static BenchTransport afd(int groupSize) {
+        AfdIoHandlerOptions options = AfdIoHandlerOptions.defaults().withGroupSize(groupSize);
+        return new BenchTransport(AFD, groupSize, AfdIoHandler.newFactory(options),
+                () -> new AfdSocketChannel(SocketProtocolFamily.INET),
+                () -> new AfdServerSocketChannel(SocketProtocolFamily.INET),
+                "AfdIoHandler, " + options);
+    }
+
+    static BenchTransport nio() {
+        return nio(NIO, SelectorProvider.provider());
+    }
+
+    /** The legacy select() provider; throws with the reason when this JVM cannot instantiate it. */
+    static BenchTransport nioLegacy() throws ReflectiveOperationException {
+        Object provider = Class.forName(LEGACY_PROVIDER).getDeclaredConstructor().newInstance();
+        return nio(NIO_LEGACY, (SelectorProvider) provider);
+    }
+
+    private static BenchTransport nio(String name, SelectorProvider provider) {
+        String selector;
+        try (java.nio.channels.Selector s = provider.openSelector()) {
+            selector = s.getClass().getName();
+        } catch (java.io.IOException e) {
+            selector = "cannot open a selector: " + e;
+        }
+        return new BenchTransport(name, 0, NioIoHandler.newFactory(provider),
+                () -> new NioSocketChannel(provider, SocketProtocolFamily.INET),
+                () -> new NioServerSocketChannel(provider, SocketProtocolFamily.INET),
+                "NioIoHandler over " + provider.getClass().getName() + " (" + selector + ")");
+    }
+
+    IoHandlerFactory handlers() {
+        return handlers;
+    }
+
+    ChannelFactory<SocketChannel> clientChannels() {
+        return clients;
+    }
+
+    ChannelFactory<ServerSocketChannel> serverChannels() {
+        return servers;
+    }
+
+    boolean isAfd() {
+        return AFD.equals(name);
+    }
+
+    /** A label for progress lines: the name, with the group size for AFD. */
+    String label() {
+        return groupSize > 0 ? name + "(group " + groupSize + ")" : name;
+    }
+
+    String description() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return label();
+    }
+}
