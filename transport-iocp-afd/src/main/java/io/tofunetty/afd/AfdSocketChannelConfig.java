@@ -13,6 +13,7 @@ import io.tofunetty.afd.internal.Winsock;
 import io.tofunetty.afd.internal.WinsockSocket;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 import static io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE;
@@ -48,9 +49,18 @@ public final class AfdSocketChannelConfig extends DefaultChannelConfig implement
 
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
-        return getOptions(super.getOptions(), SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR,
-                SO_LINGER, IP_TOS, ALLOW_HALF_CLOSURE, AfdChannelOption.TCP_KEEPIDLE, AfdChannelOption.TCP_KEEPINTVL,
-                AfdChannelOption.TCP_KEEPCNT);
+        Map<ChannelOption<?>, Object> options = getOptions(super.getOptions(), SO_RCVBUF, SO_SNDBUF, TCP_NODELAY,
+                SO_KEEPALIVE, SO_REUSEADDR, SO_LINGER, IP_TOS, ALLOW_HALF_CLOSURE);
+        // The keep-alive timings exist from Windows 10 1703/1709 on (and not under Wine 8): list them where readable.
+        for (ChannelOption<Integer> o : List.of(
+                AfdChannelOption.TCP_KEEPIDLE, AfdChannelOption.TCP_KEEPINTVL, AfdChannelOption.TCP_KEEPCNT)) {
+            try {
+                options.put(o, getOption(o));
+            } catch (ChannelException unsupported) {
+                // left out
+            }
+        }
+        return options;
     }
 
     @SuppressWarnings("unchecked")

@@ -473,20 +473,46 @@ public final class WinsockSocket {
         }
     }
 
-    /** IP_TOS, or IPV6_TCLASS on an AF_INET6 socket. */
+    /** IP_TOS, or on an AF_INET6 socket IPV6_TCLASS (IP_TOS where the stack lacks IPV6_TCLASS, as Wine does). */
     public int getTrafficClass() throws IOException {
-        return ipv6 ? getIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_TCLASS)
-                : getIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS);
+        if (ipv6) {
+            try {
+                return getIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_TCLASS);
+            } catch (IOException e) {
+                try {
+                    return getIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS);
+                } catch (IOException second) {
+                    e.addSuppressed(second);
+                    throw e;
+                }
+            }
+        }
+        return getIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS);
     }
 
-    /** IP_TOS, plus IPV6_TCLASS on an AF_INET6 socket (which carries IPv4 traffic too). */
+    /**
+     * IP_TOS, and on an AF_INET6 socket (which carries IPv4 traffic too) IPV6_TCLASS as well; fails only when no
+     * option the socket has could be set.
+     */
     public void setTrafficClass(int value) throws IOException {
         if (ipv6) {
-            setIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_TCLASS, value);
-            try {
-                setIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS, value);
-            } catch (IOException ignore) {
-                // Not every stack accepts IPv4 options on a dual-stack socket; the IPv6 option is set.
+            IOException failure = null;
+            boolean set = false;
+            int[][] options = {{Winsock.IPPROTO_IPV6, Winsock.IPV6_TCLASS}, {Winsock.IPPROTO_IP, Winsock.IP_TOS}};
+            for (int[] option : options) {
+                try {
+                    setIntOption(option[0], option[1], value);
+                    set = true;
+                } catch (IOException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (!set) {
+                throw failure;
             }
         } else {
             setIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS, value);
