@@ -1,0 +1,333 @@
+package io.tofunetty.afd.internal;
+
+import io.netty.util.concurrent.FastThreadLocal;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.Enumeration;
+
+/**
+ * The UDP side of Winsock for {@code AfdDatagramChannel}: socket creation, recvfrom/sendto by native address,
+ * disconnect, multicast membership and the multicast options.
+ *
+ * <p>Every UDP socket gets SIO_UDP_CONNRESET = FALSE ({@link Winsock#newUdpSocket}): otherwise an ICMP port
+ * unreachable for an earlier sendto makes the next recvfrom fail with WSAECONNRESET while the socket stays
+ * readable, and a level-triggered poll loop spins on it (spec §6.19).
+ *
+ * <p>The hot calls ({@link #recvFrom}, {@link #sendTo}) run on the event loop and use one native scratch block per
+ * thread for the peer's sockaddr, so a datagram costs no native allocation.
+ */
+public final class DatagramSockets {
+    /** What {@link #recvFrom} returns when no datagram is waiting. */
+    public static final int WOULD_BLOCK = -1;
+
+    private static final int SCRATCH_SIZE = SockAddrs.STORAGE_SIZE + 8;
+    private static final FastThreadLocal<long[]> SCRATCH = new FastThreadLocal<long[]>() {
+        @Override
+        protected long[] initialValue() {
+            return new long[] {Mem.allocate(SCRATCH_SIZE)};
+        }
+
+        @Override
+        protected void onRemoval(long[] value) {
+            long m = value[0];
+            value[0] = 0;
+            Mem.free(m);
+        }
+    };
+
+    private DatagramSockets() {
+    }
+
+    /**
+     * A new non-blocking, non-inheritable UDP socket with SIO_UDP_CONNRESET off: AF_INET6 dual-stack (IPV6_V6ONLY
+     * off) when {@code ipv6}, else AF_INET.
+     */
+    public static WinsockSocket newSocket(boolean ipv6) throws IOException {
+        long s;
+        try {
+            s = Winsock.newUdpSocket(ipv6);
+        } catch (WinsockErrors.WinsockException e) {
+            throw WinsockExceptions.newException("WSASocketW(" + (ipv6 ? "AF_INET6" : "AF_INET") + ", SOCK_DGRAM)",
+                    e.errorCode());
+        }
+        WinsockSocket socket = WinsockSocket.adopt(s, ipv6);
+        if (ipv6) {
+            try {
+                socket.setIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_V6ONLY, 0);
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+        }
+        return socket;
+    }
+
+    /**
+     * The wildcard address of a socket's family with {@code port}: on a dual-stack socket the IPv4 wildcard
+     * 0.0.0.0 becomes {@code ::} (as the JDK does), because a v4-mapped wildcard would bind IPv4 only.
+     */
+    public static InetSocketAddress bindable(InetSocketAddress address, boolean ipv6) {
+        if (ipv6 && address.getAddress() instanceof Inet4Address && address.getAddress().isAnyLocalAddress()) {
+            return new InetSocketAddress(ipv6Any(), address.getPort());
+        }
+        return address;
+    }
+
+    /** The wildcard address (port 0) of a socket's family. */
+    public static InetSocketAddress wildcard(boolean ipv6) {
+        return new InetSocketAddress(ipv6 ? ipv6Any() : ipv4Any(), 0);
+    }
+
+    private static InetAddress ipv6Any() {
+        try {
+            return InetAddress.getByAddress(new byte[16]);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InetAddress ipv4Any() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ data path
+
+    /**
+     * One recvfrom into native memory: the datagram's length (0 for an empty datagram; {@code length} when it was
+     * longer and got truncated, as the JDK does), or {@link #WOULD_BLOCK}. The sender is left for
+     * {@link #lastSender()} on this thread.
+     *
+     * @throws PortUnreachableException when Windows reports an ICMP error (WSAECONNRESET/WSAENETRESET) anyway;
+     *                                  the socket stays usable
+     */
+    public static int recvFrom(WinsockSocket socket, long address, int length) throws IOException {
+        long sa = SCRATCH.get()[0];
+        long lenCell = sa + SockAddrs.STORAGE_SIZE;
+        Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
+        Mem.putShort(sa, (short) 0);
+        int n = Winsock.recvfrom(socket.handle(), address, length, 0, sa, lenCell);
+        if (n >= 0) {
+            return n;
+        }
+        int err = Winsock.lastError();
+        switch (err) {
+            case WinsockErrors.WSAEWOULDBLOCK:
+                return WOULD_BLOCK;
+            case WinsockErrors.WSAEMSGSIZE:
+                return length; // the buffer holds the datagram's first bytes; the rest is gone
+            case WinsockErrors.WSAECONNRESET:
+            case WinsockErrors.WSAENETRESET:
+                throw new PortUnreachableException("recvfrom() failed: " + WinsockExceptions.describe(err));
+            default:
+                if (err == WinsockErrors.WSAENOTSOCK && !socket.isOpen()) {
+                    throw new java.nio.channels.ClosedChannelException();
+                }
+                throw WinsockExceptions.newException("recvfrom()", err);
+        }
+    }
+
+    /** The sender of the datagram the last {@link #recvFrom} on this thread returned, or null if unknown. */
+    public static InetSocketAddress lastSender() {
+        long sa = SCRATCH.get()[0];
+        int len = Mem.getInt(sa + SockAddrs.STORAGE_SIZE);
+        int family = SockAddrs.family(sa);
+        if (family != Winsock.AF_INET && family != Winsock.AF_INET6) {
+            return null;
+        }
+        return SockAddrs.readInet(sa, len);
+    }
+
+    /**
+     * One datagram from native memory, to {@code recipient} (sendto) or, when it is null, to the connected peer
+     * (send). Returns false when the send buffer is full (WSAEWOULDBLOCK), true when the datagram was sent whole.
+     */
+    public static boolean sendTo(WinsockSocket socket, long address, int length, InetSocketAddress recipient)
+            throws IOException {
+        int n;
+        if (recipient == null) {
+            n = Winsock.send(socket.handle(), address, length, 0);
+        } else {
+            long sa = SCRATCH.get()[0];
+            int saLen = SockAddrs.write(recipient, sa, socket.isIpv6() ? Winsock.AF_INET6 : Winsock.AF_INET);
+            n = Winsock.sendto(socket.handle(), address, length, 0, sa, saLen);
+        }
+        if (n >= 0) {
+            return true;
+        }
+        int err = Winsock.lastError();
+        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+            return false;
+        }
+        if (err == WinsockErrors.WSAECONNRESET || err == WinsockErrors.WSAENETRESET) {
+            throw new PortUnreachableException((recipient == null ? "send()" : "sendto(" + recipient + ')')
+                    + " failed: " + WinsockExceptions.describe(err));
+        }
+        if (err == WinsockErrors.WSAENOTSOCK && !socket.isOpen()) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        throw WinsockExceptions.newException(recipient == null ? "send()" : "sendto(" + recipient + ')', err);
+    }
+
+    /**
+     * Dissolves a UDP socket's association: connect() to the all-zero address of the socket's family, which
+     * Winsock documents as the disconnect of a connectionless socket (the port stays bound); where that is refused,
+     * to an all-zero sockaddr of family AF_UNSPEC.
+     */
+    public static void disconnect(WinsockSocket socket) throws IOException {
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
+        try {
+            int len = socket.isIpv6() ? SockAddrs.writeIn6(new byte[16], 0, 0, sa)
+                    : SockAddrs.writeIn(new byte[4], 0, sa);
+            if (Winsock.connect(socket.handle(), sa, len) == 0) {
+                return;
+            }
+            int err = Winsock.lastError();
+            Mem.zero(sa, SockAddrs.STORAGE_SIZE); // sa_family 0: AF_UNSPEC
+            if (Winsock.connect(socket.handle(), sa, len) == 0) {
+                return;
+            }
+            throw WinsockExceptions.newException("connect(0.0.0.0:0) (disconnect)", err);
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ multicast
+
+    /**
+     * Joins or leaves {@code group} on {@code iface} (null: the system's choice), for all sources or, with
+     * {@code source}, for that source only (IPv4 only: Winsock's IPv6 source filters need the MCAST_* API).
+     */
+    public static void membership(WinsockSocket socket, boolean join, InetAddress group, NetworkInterface iface,
+                                  InetAddress source) throws IOException {
+        if (!group.isMulticastAddress()) {
+            throw new IllegalArgumentException("not a multicast address: " + group.getHostAddress());
+        }
+        if (group instanceof Inet4Address) {
+            if (source != null && !(source instanceof Inet4Address)) {
+                throw new IllegalArgumentException("source " + source.getHostAddress()
+                        + " is not of the group's family (IPv4)");
+            }
+            long m = Mem.allocate(12);
+            try {
+                Mem.copy(group.getAddress(), 0, m, 4);
+                int len;
+                int option;
+                if (source == null) {
+                    Mem.copy(ipv4Of(iface), 0, m + 4, 4);
+                    len = 8;
+                    option = join ? Winsock.IP_ADD_MEMBERSHIP : Winsock.IP_DROP_MEMBERSHIP;
+                } else {
+                    Mem.copy(source.getAddress(), 0, m + 4, 4);
+                    Mem.copy(ipv4Of(iface), 0, m + 8, 4);
+                    len = 12;
+                    option = join ? Winsock.IP_ADD_SOURCE_MEMBERSHIP : Winsock.IP_DROP_SOURCE_MEMBERSHIP;
+                }
+                setRaw(socket, Winsock.IPPROTO_IP, option, m, len, join ? "join " : "leave ", group);
+            } finally {
+                Mem.free(m);
+            }
+        } else {
+            if (!socket.isIpv6()) {
+                throw new IllegalArgumentException("IPv6 group " + group.getHostAddress()
+                        + " on an IPv4 (AF_INET) datagram channel");
+            }
+            if (source != null) {
+                throw new UnsupportedOperationException("source-specific IPv6 multicast is not supported by the "
+                        + "AFD datagram channel (group " + group.getHostAddress() + ')');
+            }
+            long m = Mem.allocate(20);
+            try {
+                Mem.copy(group.getAddress(), 0, m, 16);
+                Mem.putInt(m + 16, iface == null ? 0 : iface.getIndex());
+                setRaw(socket, Winsock.IPPROTO_IPV6,
+                        join ? Winsock.IPV6_ADD_MEMBERSHIP : Winsock.IPV6_DROP_MEMBERSHIP, m, 20,
+                        join ? "join " : "leave ", group);
+            } finally {
+                Mem.free(m);
+            }
+        }
+    }
+
+    /** Blocks (or unblocks) datagrams from {@code source} to the IPv4 {@code group} joined on {@code iface}. */
+    public static void blockSource(WinsockSocket socket, boolean block, InetAddress group, NetworkInterface iface,
+                                   InetAddress source) throws IOException {
+        if (!(group instanceof Inet4Address) || !(source instanceof Inet4Address)) {
+            throw new UnsupportedOperationException("blocking a multicast source is supported for IPv4 groups only "
+                    + "(group " + group.getHostAddress() + ", source " + source.getHostAddress() + ')');
+        }
+        long m = Mem.allocate(12);
+        try {
+            Mem.copy(group.getAddress(), 0, m, 4);
+            Mem.copy(source.getAddress(), 0, m + 4, 4);
+            Mem.copy(ipv4Of(iface), 0, m + 8, 4);
+            setRaw(socket, Winsock.IPPROTO_IP, block ? Winsock.IP_BLOCK_SOURCE : Winsock.IP_UNBLOCK_SOURCE, m, 12,
+                    block ? "block source in " : "unblock source in ", group);
+        } finally {
+            Mem.free(m);
+        }
+    }
+
+    private static void setRaw(WinsockSocket socket, int level, int option, long value, int len, String what,
+                               InetAddress group) throws IOException {
+        if (!socket.isOpen()) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        if (Winsock.setsockopt(socket.handle(), level, option, value, len) != 0) {
+            throw WinsockExceptions.newException("setsockopt(" + what + group.getHostAddress() + ')',
+                    Winsock.lastError());
+        }
+    }
+
+    /** The IPv4 address that names {@code iface} in ip_mreq (0.0.0.0: the system's choice). */
+    private static byte[] ipv4Of(NetworkInterface iface) throws SocketException {
+        if (iface == null) {
+            return new byte[4];
+        }
+        Enumeration<InetAddress> addresses = iface.getInetAddresses();
+        while (addresses.hasMoreElements()) {
+            InetAddress a = addresses.nextElement();
+            if (a instanceof Inet4Address) {
+                return a.getAddress();
+            }
+        }
+        throw new SocketException("network interface " + iface.getName() + " has no IPv4 address");
+    }
+
+    /** IP_MULTICAST_IF's value for {@code address}: an IN_ADDR in network order, read as a host-order int. */
+    public static int inAddrValue(InetAddress address) {
+        if (address == null) {
+            return 0;
+        }
+        if (!(address instanceof Inet4Address)) {
+            throw new IllegalArgumentException("IP_MULTICAST_IF needs an IPv4 address, got " + address);
+        }
+        byte[] b = address.getAddress();
+        return (b[0] & 0xFF) | (b[1] & 0xFF) << 8 | (b[2] & 0xFF) << 16 | (b[3] & 0xFF) << 24;
+    }
+
+    /** The IPv4 address held in an IP_MULTICAST_IF value, or null for "the system's choice" (0.0.0.0). */
+    public static InetAddress inAddrOf(int value) {
+        if (value == 0) {
+            return null;
+        }
+        byte[] b = {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)};
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
