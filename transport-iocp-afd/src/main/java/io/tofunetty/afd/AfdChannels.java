@@ -78,6 +78,45 @@ public final class AfdChannels {
                 + "groups made with MultiThreadIoEventLoopGroup and the transport's IoHandler factory");
     }
 
+    // ------------------------------------------------------------------ datagram and Unix domain socket channels
+
+    private static final String[][] NATIVE_DATAGRAM_TRANSPORTS = {
+        {"io.netty.channel.epoll.EpollIoHandler", "io.netty.channel.epoll.EpollDatagramChannel"},
+        {"io.netty.channel.kqueue.KQueueIoHandler", "io.netty.channel.kqueue.KQueueDatagramChannel"},
+        {"io.netty.channel.uring.IoUringIoHandler", "io.netty.channel.uring.IoUringDatagramChannel"},
+    };
+
+    /** The UDP channel class for {@code group}: AFD, NIO, or epoll/kqueue/io_uring when on the class path. */
+    public static Class<? extends io.netty.channel.socket.DatagramChannel> datagramChannelClass(
+            EventLoopGroup group) {
+        if (group == null) {
+            throw new NullPointerException("group");
+        }
+        if (isAfd(group)) {
+            return AfdDatagramChannel.class;
+        }
+        if (group instanceof IoEventLoopGroup) {
+            IoEventLoopGroup io = (IoEventLoopGroup) group;
+            if (io.isIoType(io.netty.channel.nio.NioIoHandler.class)) {
+                return io.netty.channel.socket.nio.NioDatagramChannel.class;
+            }
+            ClassLoader loader = group.getClass().getClassLoader();
+            for (String[] t : NATIVE_DATAGRAM_TRANSPORTS) {
+                Class<? extends IoHandler> handler = load(t[0], loader, IoHandler.class);
+                if (handler != null && io.isIoType(handler)) {
+                    Class<? extends io.netty.channel.socket.DatagramChannel> channel =
+                            load(t[1], loader, io.netty.channel.socket.DatagramChannel.class);
+                    if (channel != null) {
+                        return channel;
+                    }
+                }
+            }
+        }
+        throw new IllegalArgumentException("no datagram channel class known for the event loop group " + group
+                + " (" + group.getClass().getName() + "): AfdChannels knows AFD, NIO, epoll, kqueue and io_uring "
+                + "groups made with MultiThreadIoEventLoopGroup and the transport's IoHandler factory");
+    }
+
     private static <T> Class<? extends T> load(String name, ClassLoader loader, Class<T> type) {
         try {
             return Class.forName(name, false, loader).asSubclass(type);
