@@ -1,6 +1,7 @@
 package io.tofunetty.handlers;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -11,9 +12,9 @@ import io.netty.channel.MessageSizeEstimator;
 import io.tofunetty.codec.OpCode;
 import io.tofunetty.codec.Origin;
 import io.tofunetty.codec.Status;
-import io.tofunetty.codec.TofuFrameDecoder;
 import io.tofunetty.codec.TofuFrameEncoder;
 import io.tofunetty.codec.TofuMessage;
+import io.tofunetty.handlers.internal.EngineCounters;
 import io.tofunetty.handlers.internal.MessagePool;
 
 import java.net.ConnectException;
@@ -62,6 +63,9 @@ final class DataChannel extends Endpoint {
     private final ArrayDeque<TofuMessage> held = new ArrayDeque<>();
     private boolean starved;
     private boolean pipelineInstalled;
+    private ReadTimeoutGuard readTimeouts;
+    /** Run once when the channel is finished (an accepted channel frees its listener's slot). */
+    private Runnable onFinish;
     private volatile Status connectFailure;
 
     private final ChannelFutureListener sent;
@@ -80,24 +84,35 @@ final class DataChannel extends Endpoint {
         };
     }
 
-    /** An accepted channel: connected already. */
-    static DataChannel accepted(TofuEngine engine, ChannelGroup group, int number, TofuAddress.Kind kind) {
+    /** An accepted channel: connected already; {@code onFinish} runs once when it is finished. */
+    static DataChannel accepted(TofuEngine engine, ChannelGroup group, int number, TofuAddress.Kind kind,
+                                Runnable onFinish) {
         DataChannel dc = new DataChannel(engine, group, number, kind, 0);
         dc.connected = true;
+        dc.onFinish = onFinish;
         return dc;
     }
 
     // ---- set-up ----
 
     void initPipeline(Channel ch) {
-        ch.pipeline().addLast(new TofuFrameDecoder(), new TofuFrameEncoder(),
-                new EngineChannelHandler(this, number, initialMessageId));
+        EngineFrameDecoder decoder = new EngineFrameDecoder();
+        if (engine.partialFrameTimeoutNanos() > 0 || engine.readIdleTimeoutNanos() > 0) {
+            readTimeouts = new ReadTimeoutGuard(decoder, engine.partialFrameTimeoutNanos(),
+                    engine.readIdleTimeoutNanos(), engine.counters());
+            ch.pipeline().addLast(readTimeouts);
+        }
+        ch.pipeline().addLast(decoder, new TofuFrameEncoder(), new EngineChannelHandler(this, number, initialMessageId));
         pipelineInstalled = true;
     }
 
     static void configure(Channel ch, TofuAddress.Kind kind, TofuEngine engine) {
         ch.config().setWriteBufferWaterMark(engine.waterMark());
         ch.config().setMessageSizeEstimator(FRAME_SIZE);
+        // One read is at most MAX_READ_BYTES: that bounds what is decoded after the pool runs dry (see receive).
+        ch.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(
+                AdaptiveRecvByteBufAllocator.DEFAULT_MINIMUM, AdaptiveRecvByteBufAllocator.DEFAULT_INITIAL,
+                TofuEngine.MAX_READ_BYTES));
         if (kind == TofuAddress.Kind.TCP) {
             ch.config().setOption(ChannelOption.TCP_NODELAY, true);
             // tofu closes every data socket with RST (SO_LINGER 0, spec §9.5); so does this engine.
@@ -333,17 +348,26 @@ final class DataChannel extends Endpoint {
 
     // ---- receiving (I/O thread) ----
 
-    /** A peer frame: delivered if the pool has a message for it, else held and reading stops (spec §9.9). */
+    /**
+     * A peer frame: delivered if the pool has a message for it, else held and reading stops (spec §9.9). Netty stops
+     * reading after the current read, so at most one read ({@link TofuEngine#MAX_READ_BYTES}) of frames is held.
+     */
     void receive(TofuMessage m) {
+        EngineCounters counters = engine.counters();
+        counters.frameReceived();
         if (held.isEmpty() && engine.pool().tryTake()) {
             group.deliverReceived(m);
             return;
         }
         held.add(m);
+        counters.held();
         if (!starved) {
             starved = true;
             Channel ch = currentChannel();
             ch.config().setAutoRead(false);
+            if (readTimeouts != null) {
+                readTimeouts.pause(); // the peer cannot make progress while we do not read
+            }
             group.deliverNotification(TofuMessage.create(OpCode.SIGNAL).origin(Origin.ENGINE)
                     .status(Status.POOL_EMPTY).channelNumber(number));
             engine.pool().whenAvailable(resume);
@@ -366,11 +390,15 @@ final class DataChannel extends Endpoint {
         TofuMessage m;
         while ((m = held.peek()) != null && engine.pool().tryTake()) {
             held.poll();
+            engine.counters().released();
             group.deliverReceived(m);
         }
         if (held.isEmpty()) {
             starved = false;
             currentChannel().config().setAutoRead(true);
+            if (readTimeouts != null) {
+                readTimeouts.resume();
+            }
         } else {
             engine.pool().whenAvailable(resume);
         }
@@ -399,12 +427,16 @@ final class DataChannel extends Endpoint {
         }
         engine.forget(this);
         for (TofuMessage m; (m = held.poll()) != null; ) {
+            engine.counters().released();
             group.deliverNotification(m);
         }
         Status reason = wasConnected ? closeReason
                 : connectFailure != null ? connectFailure : Status.CONNECT_FAILED;
         for (TofuMessage m; (m = unsent.poll()) != null; ) {
             group.deliverReturned(m.origin(Origin.ENGINE).status(reason));
+        }
+        if (onFinish != null) {
+            onFinish.run(); // before channel_closed: whoever sees it may rely on the listener's slot being free
         }
         group.deliverNotification(closedSignal);
         group.endpointDone(this);

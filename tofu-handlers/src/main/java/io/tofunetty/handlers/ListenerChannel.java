@@ -19,10 +19,16 @@ import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A listener started by a WelcomeRequest (spec §9.1). Accepted connections join the listener's group with
  * numbers of their own; the application hears nothing at accept time, only their frames (spec §9.3).
+ *
+ * <p>With {@code maxConnectionsPerListener} set, a connection beyond that many open ones is closed at once (an RST
+ * on TCP) and counted; the listener keeps serving. The group gets one {@code accept_failed} Signal when refusing
+ * starts, and another only after the listener has dropped below its limit again, so a connection storm cannot fill
+ * the mailbox.
  */
 final class ListenerChannel extends Endpoint {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(ListenerChannel.class);
@@ -30,6 +36,8 @@ final class ListenerChannel extends Endpoint {
     private final TofuAddress address;
     private final long welcomeId;
     private final Object lock = new Object();
+    /** Accepted channels not finished yet (any I/O thread). */
+    private final AtomicInteger open = new AtomicInteger();
 
     // Guarded by lock.
     private Channel channel;
@@ -38,6 +46,8 @@ final class ListenerChannel extends Endpoint {
     private boolean bound;
     private boolean channelClosed;
     private boolean finished;
+    /** Refusing connections since the last accept_failed Signal; cleared when the count drops below the limit. */
+    private boolean refusing;
 
     ListenerChannel(TofuEngine engine, ChannelGroup group, int number, TofuAddress address, long welcomeId) {
         super(engine, group, number);
@@ -171,19 +181,69 @@ final class ListenerChannel extends Endpoint {
         synchronized (lock) {
             refuse = finished || closing;
         }
-        int n = refuse || group.isDestroyed() ? -1 : engine.allocateForAccept();
+        if (refuse || group.isDestroyed()) {
+            ch.close();
+            return;
+        }
+        int max = engine.maxConnectionsPerListener();
+        if (open.incrementAndGet() > max && max > 0) {
+            open.decrementAndGet();
+            refuseOverLimit(ch, max);
+            return;
+        }
+        int n = engine.allocateForAccept();
         if (n < 0) {
+            open.decrementAndGet();
             ch.close();
             return;
         }
-        DataChannel dc = DataChannel.accepted(engine, group, n, address.kind());
+        DataChannel dc = DataChannel.accepted(engine, group, n, address.kind(), this::acceptedFinished);
         if (!engine.register(dc)) {
+            open.decrementAndGet();
             ch.close();
             return;
         }
+        engine.counters().accepted();
         DataChannel.configure(ch, address.kind(), engine);
         dc.initPipeline(ch);
         dc.attach(ch);
+    }
+
+    /** Closes a connection over the limit at once; the group hears it once per refusing episode. */
+    private void refuseOverLimit(Channel ch, int max) {
+        engine.counters().refused();
+        if (address.kind() == TofuAddress.Kind.TCP) {
+            ch.config().setOption(ChannelOption.SO_LINGER, 0); // RST: the peer learns at once, no TIME_WAIT here
+        }
+        ch.close();
+        boolean notify;
+        synchronized (lock) {
+            notify = !refusing && !finished && !closing;
+            refusing = true;
+        }
+        if (notify) {
+            logger.debug("listener {} on {}: {} connections open, refusing more", number, address, max);
+            TofuMessage signal = TofuMessage.create(OpCode.SIGNAL).origin(Origin.ENGINE).status(Status.ACCEPT_FAILED)
+                    .channelNumber(number).messageId(welcomeId);
+            signal.headers().add("reason", "maxConnectionsPerListener " + max + " reached");
+            group.deliverNotification(signal);
+        }
+    }
+
+    /** An accepted channel finished: its slot is free again, and a new refusal will be reported. */
+    private void acceptedFinished() {
+        int now = open.decrementAndGet();
+        int max = engine.maxConnectionsPerListener();
+        if (max > 0 && now < max) {
+            synchronized (lock) {
+                refusing = false;
+            }
+        }
+    }
+
+    /** Accepted channels of this listener that are open now. */
+    int openConnections() {
+        return open.get();
     }
 
     @Override

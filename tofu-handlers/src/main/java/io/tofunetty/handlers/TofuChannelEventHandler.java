@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.EncoderException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.tofunetty.codec.OpCode;
@@ -243,6 +244,9 @@ public class TofuChannelEventHandler extends ChannelDuplexHandler {
 
     /** The tofu status for an exception on the channel. */
     static Status reasonFor(Throwable cause) {
+        if (cause instanceof PeerStalledException || cause instanceof ReadTimeoutException) {
+            return Status.RECV_FAILED; // a stalled peer (the engine's guard, or Netty's ReadTimeoutHandler)
+        }
         if (cause instanceof TofuProtocolException && "frame".equals(((TofuProtocolException) cause).field())) {
             return Status.PEER_DISCONNECTED; // input ended inside a frame: the peer went away mid-message (D8)
         }

@@ -8,6 +8,7 @@ import io.tofunetty.codec.Origin;
 import io.tofunetty.codec.Status;
 import io.tofunetty.codec.TofuMessage;
 import io.tofunetty.handlers.internal.ChannelNumbers;
+import io.tofunetty.handlers.internal.EngineCounters;
 import io.tofunetty.handlers.internal.EngineThreadFactory;
 import io.tofunetty.handlers.internal.MessageIds;
 import io.tofunetty.handlers.internal.MessagePool;
@@ -46,6 +47,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code tofu-engine-<n>-io-<k>}. {@link #close()} ends all of them before it returns.
  */
 public final class TofuEngine implements AutoCloseable {
+    /**
+     * The largest single read from a data channel, in bytes. When the pool runs dry, reading stops after the current
+     * read, so at most this many bytes of frames (plus one incomplete frame) are decoded and held per channel.
+     */
+    public static final int MAX_READ_BYTES = 64 * 1024;
+
     private static final AtomicInteger ENGINES = new AtomicInteger();
 
     private final String name;
@@ -61,6 +68,10 @@ public final class TofuEngine implements AutoCloseable {
     private final long unwritableLimitNanos;
     private final int connectTimeoutMillis;
     private final long shutdownTimeoutNanos;
+    private final long partialFrameTimeoutNanos;
+    private final long readIdleTimeoutNanos;
+    private final int maxConnectionsPerListener;
+    private final EngineCounters counters = new EngineCounters();
     private volatile boolean closed;
 
     private TofuEngine(Builder b) {
@@ -77,6 +88,9 @@ public final class TofuEngine implements AutoCloseable {
         this.unwritableLimitNanos = b.unwritableLimit.toNanos();
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis());
         this.shutdownTimeoutNanos = b.shutdownTimeout.toNanos();
+        this.partialFrameTimeoutNanos = b.partialFrameTimeout.toNanos();
+        this.readIdleTimeoutNanos = b.readIdleTimeout.toNanos();
+        this.maxConnectionsPerListener = b.maxConnectionsPerListener;
         this.threadFactory = new EngineThreadFactory(name);
         this.ioGroup = new MultiThreadIoEventLoopGroup(b.ioThreads, threadFactory, t.newIoHandlerFactory());
     }
@@ -161,6 +175,12 @@ public final class TofuEngine implements AutoCloseable {
     /** How many messages the pool holds now. */
     public int poolAvailable() {
         return pool.available();
+    }
+
+    /** The engine's counters now: frames received and held, connections accepted and refused, read timeouts. */
+    public EngineStatistics statistics() {
+        return new EngineStatistics(counters.framesReceived(), counters.heldMessages(), counters.heldMessagesPeak(),
+                counters.connectionsAccepted(), counters.connectionsRefused(), counters.readTimeouts());
     }
 
     /**
@@ -370,6 +390,22 @@ public final class TofuEngine implements AutoCloseable {
         return connectTimeoutMillis;
     }
 
+    long partialFrameTimeoutNanos() {
+        return partialFrameTimeoutNanos;
+    }
+
+    long readIdleTimeoutNanos() {
+        return readIdleTimeoutNanos;
+    }
+
+    int maxConnectionsPerListener() {
+        return maxConnectionsPerListener;
+    }
+
+    EngineCounters counters() {
+        return counters;
+    }
+
     /** Options for a {@link TofuEngine}; defaults follow tofu where tofu has them. */
     public static final class Builder {
         static final int DEFAULT_INITIAL_POOL = 16;
@@ -384,6 +420,9 @@ public final class TofuEngine implements AutoCloseable {
         private Duration unwritableLimit = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private Duration partialFrameTimeout = Duration.ofSeconds(30);
+        private Duration readIdleTimeout = Duration.ZERO;
+        private int maxConnectionsPerListener;
 
         private Builder() {
         }
@@ -458,6 +497,49 @@ public final class TofuEngine implements AutoCloseable {
             }
             this.shutdownTimeout = timeout;
             return this;
+        }
+
+        /**
+         * How long a received frame may stay incomplete, counted from its first byte (default 30 s; zero: no limit).
+         * A peer that sends part of a frame and stalls, or drips it byte by byte, is closed with {@code recv_failed}
+         * after this long. tofu writes each frame in one go, so a healthy peer never comes near it. The clock stops
+         * while the engine does not read the channel because its pool is empty. tofu has no such limit.
+         */
+        public Builder partialFrameTimeout(Duration timeout) {
+            this.partialFrameTimeout = nonNegative("partial frame timeout", timeout);
+            return this;
+        }
+
+        /**
+         * Closes a data channel (client or accepted) on which nothing at all arrived for this long, with
+         * {@code recv_failed} (default zero: never; tofu keeps silent channels open, and so do tofu applications).
+         * Like {@link #partialFrameTimeout} it stops while the engine itself does not read the channel.
+         */
+        public Builder readIdleTimeout(Duration timeout) {
+            this.readIdleTimeout = nonNegative("read idle timeout", timeout);
+            return this;
+        }
+
+        /**
+         * The most connections each listener keeps open at once (default 0: no limit, as in tofu). A connection
+         * beyond it is closed as soon as it is accepted (an RST on TCP), counted in
+         * {@link EngineStatistics#connectionsRefused()}, and reported to the listener's group by an
+         * {@code accept_failed} Signal, once per stretch of refusals. The listener keeps serving.
+         */
+        public Builder maxConnectionsPerListener(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxConnectionsPerListener " + max + " is negative (0: no limit)");
+            }
+            this.maxConnectionsPerListener = max;
+            return this;
+        }
+
+        private static Duration nonNegative(String what, Duration d) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " " + d + " is negative (zero: off)");
+            }
+            return d;
         }
 
         /** Starts the engine's I/O threads. */
