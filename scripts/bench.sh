@@ -109,6 +109,13 @@ start_wineserver() {
     fi
   ) 9>"$TOFU_NETTY_CACHE/wineserver.lock"
 }
+# The pid of this prefix's wineserver: the runner reads its CPU time (CPU per message counts the server's share).
+wineserver_pid() {
+  local p
+  for p in $(pgrep -f wineserver 2>/dev/null); do
+    if tr '\0' '\n' </proc/"$p"/environ 2>/dev/null | grep -qx "WINEPREFIX=$WINEPREFIX"; then echo "$p"; return; fi
+  done
+}
 win() { echo "Z:$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }  # Wine maps Z: to /; Java takes '/' on Windows
 {
   printf -- '-cp\n"%s' "$(win "$module/target/classes")"
@@ -132,7 +139,8 @@ run_windows() {
   local stdout="$work/$name-stdout.log" stderr="$work/$name-stderr.log" rc
   : >"$stdout"; : >"$stderr"
   start_wineserver
-  WINEDEBUG=$debug timeout -k 10 "$limit" "$WINE" "$WIN_JAVA" "${jvm_flags[@]}" "@$(win "$work/classpath.args")" \
+  WINEDEBUG=$debug timeout -k 10 "$limit" "$WINE" "$WIN_JAVA" "${jvm_flags[@]}" "-Dtofu.bench.wineserverPid=$(wineserver_pid)" \
+    "@$(win "$work/classpath.args")" \
     "$main" --out "$(win "$out")" "$@" </dev/null >"$stdout" 2>"$stderr" &
   jvm=$!
   tail -n +1 -f --pid="$jvm" "$stdout" 2>/dev/null || true

@@ -202,6 +202,7 @@ public final class BenchMain {
         info.put("warmup_ms", Long.toString(o.warmupMillis));
         info.put("measure_ms", Long.toString(o.measureMillis));
         info.put("native_call_counter", Boolean.toString(NativeCallCounter.ENABLED));
+        info.put("cpu_clock", Workloads.CPU.describe());
         LoadAverage load = new LoadAverage();
         load.sample();
 
@@ -377,6 +378,11 @@ public final class BenchMain {
     /** Ends the current progress line with what the step measured. */
     static void progressValue(String value) {
         System.out.printf(Locale.ROOT, "      -> %s  (%.1f s)%n", value, (System.nanoTime() - stepStart) / 1e9);
+    }
+
+    /** A line between a step's start and its result (long steps). */
+    static void progressDetail(String detail) {
+        System.out.printf(Locale.ROOT, "      .. %s (%.1f s)%n", detail, (System.nanoTime() - stepStart) / 1e9);
     }
 
     static void warn(String message) {

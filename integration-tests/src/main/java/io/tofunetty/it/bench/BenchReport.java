@@ -134,7 +134,7 @@ public final class BenchReport {
     }
 
     private static boolean lowerIsBetter(String unit) {
-        return unit.equals("us") || unit.startsWith("calls");
+        return unit.startsWith("us") || unit.startsWith("calls");
     }
 
     /** Per-run values of one series, by run index. */
@@ -204,6 +204,39 @@ public final class BenchReport {
         for (String[] wm : main) {
             for (String[] s : shapes(wm[0], wm[1])) {
                 sideBySideRow(out, s[0], s[1], s[2]);
+            }
+        }
+
+        if (rows.stream().anyMatch(r -> r.metric().equals("cpu_us_per_msg"))) {
+            out.print("\n## CPU per operation (median, [min–max]; ratios paired per run, > 1 = AFD cheaper)\n\n");
+            out.print("CPU time of the benchmark JVM plus, under Wine, of the wineserver (which carries out every "
+                    + "socket and IOCP call), per echoed message (per round trip, connection or wake-up for the "
+                    + "other workloads). Unlike messages per second it does not depend on how much CPU the machine's "
+                    + "other work left to the benchmark, so on a shared machine it is the steadier comparison.\n\n");
+            out.print("| workload | parameters | metric | afd | nio | nio-legacy | AFD vs nio | AFD vs nio-legacy |\n");
+            out.print("|---|---|---|---|---|---|---|---|\n");
+            for (String w : new String[] {Workloads.PING_PONG, Workloads.THROUGHPUT, Workloads.IDLE, Workloads.CHURN,
+                    Workloads.WAKEUP}) {
+                for (String[] s : shapes(w, "cpu_us_per_msg")) {
+                    sideBySideRow(out, s[0], s[1], s[2]);
+                }
+            }
+            if (rows.stream().anyMatch(r -> r.metric().equals("wineserver_cpu_us_per_msg"))) {
+                out.print("\nWhere that CPU goes (median µs per operation, JVM / wineserver):\n\n"
+                        + "| workload | parameters | afd | nio | nio-legacy |\n|---|---|---|---|---|\n");
+                for (String w : new String[] {Workloads.PING_PONG, Workloads.THROUGHPUT, Workloads.IDLE,
+                        Workloads.CHURN, Workloads.WAKEUP}) {
+                    for (String[] s : shapes(w, "jvm_cpu_us_per_msg")) {
+                        out.print("| " + s[0] + " | " + s[1]);
+                        for (String t : TRANSPORTS) {
+                            Results.Row j = row(s[0], s[1], t, "jvm_cpu_us_per_msg");
+                            Results.Row v = row(s[0], s[1], t, "wineserver_cpu_us_per_msg");
+                            out.print(" | " + (j == null || v == null ? "–" : num(j.median()) + " / "
+                                    + num(v.median())));
+                        }
+                        out.print(" |\n");
+                    }
+                }
             }
         }
 
@@ -280,6 +313,17 @@ public final class BenchReport {
         out.print(String.format(Locale.ROOT, "- **AFD ≥ %.1fx NIO msgs/s on every throughput shape**: %s "
                 + "(%d of %d shapes)%s\n", THROUGHPUT_GOAL, measured > 0 && met == measured ? "met" : "not met", met,
                 measured, missed.length() == 0 ? "" : ". Missed: " + missed));
+        StringBuilder cpu = new StringBuilder();
+        for (String[] s : shapes(Workloads.THROUGHPUT, "cpu_us_per_msg")) {
+            double[] r = pairedRatio(s[0], s[1], s[2], BenchTransport.NIO, "us/msg");
+            if (r != null) {
+                cpu.append(cpu.length() == 0 ? "" : "; ").append(s[1].replace(",window=", " w"))
+                        .append(String.format(Locale.ROOT, " %.2fx", r[0]));
+            }
+        }
+        if (cpu.length() > 0) {
+            out.print("  - the same shapes by CPU per message (NIO's CPU / AFD's, > 1 = AFD cheaper): " + cpu + "\n");
+        }
         // 2. idle
         List<String[]> idle = shapes(Workloads.IDLE, "msgs_per_s");
         if (idle.size() >= 2) {
@@ -469,7 +513,9 @@ public final class BenchReport {
     private List<String> charts() throws IOException {
         List<String> written = new ArrayList<>();
         chartThroughput(written);
-        chartRatios(written);
+        chartRatios(written, "msgs_per_s", "ratios.png", "AFD vs NIO, paired per run (median; > 1 = AFD better)");
+        chartRatios(written, "cpu_us_per_msg", "cpu-ratios.png",
+                "CPU per operation, NIO / AFD, paired per run (median; > 1 = AFD cheaper)");
         chartIdle(written);
         chartLatency(written);
         chartChurn(written);
@@ -547,15 +593,17 @@ public final class BenchReport {
         }
     }
 
-    private void chartRatios(List<String> written) throws IOException {
-        List<String[]> shapes = new ArrayList<>(shapes(Workloads.PING_PONG, "rtt"));
-        shapes.addAll(shapes(Workloads.THROUGHPUT, "msgs_per_s"));
-        shapes.addAll(shapes(Workloads.CHURN, "conns_per_s"));
-        shapes.addAll(shapes(Workloads.WAKEUP, "wakeup_rtt"));
+    /** Paired AFD-vs-NIO ratios per shape: speed ({@code msgs_per_s} and its kin) or {@code cpu_us_per_msg}. */
+    private void chartRatios(List<String> written, String kind, String file, String title) throws IOException {
+        boolean cpu = kind.equals("cpu_us_per_msg");
+        List<String[]> shapes = new ArrayList<>(shapes(Workloads.PING_PONG, cpu ? kind : "rtt"));
+        shapes.addAll(shapes(Workloads.THROUGHPUT, cpu ? kind : "msgs_per_s"));
+        shapes.addAll(shapes(Workloads.CHURN, cpu ? kind : "conns_per_s"));
+        shapes.addAll(shapes(Workloads.WAKEUP, cpu ? kind : "wakeup_rtt"));
         if (shapes.isEmpty()) {
             return;
         }
-        CategoryChart chart = categoryChart("AFD vs NIO, paired per run (median; > 1 = AFD better)", "ratio");
+        CategoryChart chart = categoryChart(title, "ratio");
         List<String> x = new ArrayList<>();
         for (String[] s : shapes) {
             x.add(s[0].equals(Workloads.THROUGHPUT) ? shortShape(s[1]) : s[0]);
@@ -576,12 +624,13 @@ public final class BenchReport {
             }
         }
         if (any) {
-            List<Double> goal = new ArrayList<>(Collections.nCopies(x.size(), THROUGHPUT_GOAL));
-            CategorySeries g = chart.addSeries("goal " + THROUGHPUT_GOAL + "x (throughput)", x, goal);
+            List<Double> line = new ArrayList<>(Collections.nCopies(x.size(), cpu ? 1.0 : THROUGHPUT_GOAL));
+            CategorySeries g = chart.addSeries(cpu ? "1.0 (equal cost)" : "goal " + THROUGHPUT_GOAL + "x (throughput)",
+                    x, line);
             g.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
             g.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
             chart.getStyler().setXAxisLabelRotation(30);
-            save(chart, "ratios.png", written);
+            save(chart, file, written);
         }
     }
 

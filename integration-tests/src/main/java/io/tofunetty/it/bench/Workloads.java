@@ -43,14 +43,26 @@ final class Workloads {
     record Timing(long warmupMillis, long measureMillis) {
     }
 
-    /** What a measurement window saw: completed operations, elapsed time, AFD native calls by kind. */
-    record Window(long count, long nanos, long[] nativeCalls) {
+    /** The CPU clocks of this JVM and of the wineserver (under Wine). */
+    static final CpuClock CPU = CpuClock.detect();
+
+    /**
+     * What a measurement window saw: completed operations, elapsed time, AFD native calls by kind, CPU time of this
+     * JVM and of the wineserver (-1 when unknown).
+     */
+    record Window(long count, long nanos, long[] nativeCalls, long jvmCpuNanos, long serverCpuNanos) {
         double perSecond() {
             return count * 1e9 / nanos;
         }
 
         double microsPerOp() {
             return count == 0 ? Double.NaN : nanos / 1e3 / count;
+        }
+
+        /** JVM plus wineserver CPU microseconds per operation. */
+        double cpuMicrosPerOp() {
+            return count == 0 || jvmCpuNanos < 0 ? Double.NaN : (jvmCpuNanos + Math.max(0, serverCpuNanos)) / 1e3
+                    / count;
         }
     }
 
@@ -90,6 +102,7 @@ final class Workloads {
             rig.closeAll(channels);
             String params = "size=1,conns=1,window=1";
             results.add(PING_PONG, params, t.name, "rtt", "us", run, w.microsPerOp());
+            recordCpu(t, PING_PONG, params, w, results, run);
             recordNativeCalls(t, PING_PONG, params, w, results, run);
             BenchMain.progressValue(String.format("%.1f us round trip", w.microsPerOp()));
         }
@@ -116,6 +129,7 @@ final class Workloads {
                     results.add(THROUGHPUT, params, t.name, "msgs_per_s", "msg/s", run, w.perSecond());
                     results.add(THROUGHPUT, params, t.name, "mib_per_s", "MiB/s", run,
                             w.perSecond() * size / (1 << 20));
+                    recordCpu(t, THROUGHPUT, params, w, results, run);
                     recordNativeCalls(t, THROUGHPUT, params, w, results, run);
                     progress.append(String.format("%s%d B: %,.0f msg/s", i == 0 ? "" : "; ", size, w.perSecond()));
                 }
@@ -145,16 +159,19 @@ final class Workloads {
                     if (level > idle.size()) {
                         idle.addAll(rig.connect(level - idle.size(), IdleClient::new));
                     }
+                    BenchMain.progressDetail("measuring beside " + level + " idle connections");
                     Window w = measure(timing, load::messages);
                     check(load, rig);
                     if (t.isAfd()) {
                         String params = idleGroupParams(level, t.groupSize);
                         results.add(IDLE_GROUPS, params, t.name, "msgs_per_s", "msg/s", run, w.perSecond());
+                        recordCpu(t, IDLE_GROUPS, params, w, results, run);
                         recordNativeCalls(t, IDLE_GROUPS, params, w, results, run);
                     }
                     if (!t.isAfd() || t.groupSize == AfdIoHandlerOptions.defaults().groupSize()) {
                         String params = idleParams(level);
                         results.add(IDLE, params, t.name, "msgs_per_s", "msg/s", run, w.perSecond());
+                        recordCpu(t, IDLE, params, w, results, run);
                         recordNativeCalls(t, IDLE, params, w, results, run);
                     }
                     progress.append(String.format("%sidle %d: %,.0f msg/s", progress.length() == 0 ? "" : "; ",
@@ -197,6 +214,7 @@ final class Workloads {
             }
             String params = "parallel=" + CHURN_PARALLEL;
             results.add(CHURN, params, t.name, "conns_per_s", "conn/s", run, w.perSecond());
+            recordCpu(t, CHURN, params, w, results, run);
             BenchMain.progressValue(String.format("%,.0f connections/s", w.perSecond()));
         }
     }
@@ -268,6 +286,8 @@ final class Workloads {
                 loop.submit(noop).get();
             }
             long[] calls0 = NativeCallCounter.snapshot();
+            long jvm0 = CPU.processNanos();
+            long server0 = CPU.serverNanos();
             long t0 = System.nanoTime();
             long end = t0 + TimeUnit.MILLISECONDS.toNanos(timing.measureMillis());
             long n = 0;
@@ -277,9 +297,11 @@ final class Workloads {
                 n++;
                 now = System.nanoTime();
             } while (now < end);
-            Window w = new Window(n, now - t0, minus(NativeCallCounter.snapshot(), calls0));
+            Window w = new Window(n, now - t0, minus(NativeCallCounter.snapshot(), calls0),
+                    cpuDelta(jvm0, CPU.processNanos()), CPU.serverNanos() - server0);
             String params = "submit().get()";
             results.add(WAKEUP, params, t.name, "wakeup_rtt", "us", run, w.microsPerOp());
+            recordCpu(t, WAKEUP, params, w, results, run);
             recordNativeCalls(t, WAKEUP, params, w, results, run);
             BenchMain.progressValue(String.format("%.1f us per wake-up round trip", w.microsPerOp()));
         } finally {
@@ -294,12 +316,36 @@ final class Workloads {
         Thread.sleep(timing.warmupMillis());
         long c0 = counter.get();
         long[] calls0 = NativeCallCounter.snapshot();
+        long jvm0 = CPU.processNanos();
+        long server0 = CPU.serverNanos();
         long t0 = System.nanoTime();
         Thread.sleep(timing.measureMillis());
         long c1 = counter.get();
         long t1 = System.nanoTime();
+        long jvm1 = CPU.processNanos();
+        long server1 = CPU.serverNanos();
         long[] calls1 = NativeCallCounter.snapshot();
-        return new Window(c1 - c0, t1 - t0, minus(calls1, calls0));
+        return new Window(c1 - c0, t1 - t0, minus(calls1, calls0), cpuDelta(jvm0, jvm1), server1 - server0);
+    }
+
+    private static long cpuDelta(long before, long after) {
+        return before < 0 || after < 0 ? -1 : after - before;
+    }
+
+    /**
+     * CPU microseconds per operation: JVM plus wineserver ({@code cpu_us_per_msg}), and each part when under Wine.
+     */
+    static void recordCpu(BenchTransport t, String workload, String params, Window w, Results results, int run) {
+        if (w.count() == 0 || w.jvmCpuNanos() < 0) {
+            return;
+        }
+        results.add(workload, params, t.name, "cpu_us_per_msg", "us/msg", run, w.cpuMicrosPerOp());
+        if (CPU.hasServer()) {
+            results.add(workload, params, t.name, "jvm_cpu_us_per_msg", "us/msg", run,
+                    w.jvmCpuNanos() / 1e3 / w.count());
+            results.add(workload, params, t.name, "wineserver_cpu_us_per_msg", "us/msg", run,
+                    w.serverCpuNanos() / 1e3 / w.count());
+        }
     }
 
     private static long[] minus(long[] a, long[] b) {
