@@ -1,0 +1,189 @@
+package io.tofunetty.afd;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DuplexChannelConfig;
+import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.WinsockSocket;
+
+import java.io.IOException;
+import java.util.Map;
+
+import static io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE;
+import static io.netty.channel.ChannelOption.SO_RCVBUF;
+import static io.netty.channel.ChannelOption.SO_SNDBUF;
+
+/**
+ * The configuration of an {@link AfdDomainSocketChannel}: ALLOW_HALF_CLOSURE, SO_RCVBUF and SO_SNDBUF (read from
+ * and written to the socket; a failing call surfaces as a {@link ChannelException} with the Winsock error) and
+ * Netty's generic options. There is no read mode: Windows AF_UNIX sockets cannot pass file descriptors.
+ */
+public final class AfdDomainSocketChannelConfig extends DefaultChannelConfig implements DuplexChannelConfig {
+    private static final long DEFAULT_MAX_BYTES_PER_GATHERING_WRITE = 256 * 1024;
+
+    private final WinsockSocket socket;
+    private volatile boolean allowHalfClosure;
+    private volatile long maxBytesPerGatheringWrite = DEFAULT_MAX_BYTES_PER_GATHERING_WRITE;
+
+    AfdDomainSocketChannelConfig(AfdDomainSocketChannel channel, WinsockSocket socket) {
+        super(channel);
+        this.socket = socket;
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        return getOptions(super.getOptions(), ALLOW_HALF_CLOSURE, SO_RCVBUF, SO_SNDBUF);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == ALLOW_HALF_CLOSURE) {
+            return (T) Boolean.valueOf(isAllowHalfClosure());
+        }
+        if (option == SO_RCVBUF) {
+            return (T) Integer.valueOf(getReceiveBufferSize());
+        }
+        if (option == SO_SNDBUF) {
+            return (T) Integer.valueOf(getSendBufferSize());
+        }
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == ALLOW_HALF_CLOSURE) {
+            setAllowHalfClosure((Boolean) value);
+        } else if (option == SO_RCVBUF) {
+            setReceiveBufferSize((Integer) value);
+        } else if (option == SO_SNDBUF) {
+            setSendBufferSize((Integer) value);
+        } else {
+            return super.setOption(option, value);
+        }
+        return true;
+    }
+
+    private int getInt(int name) {
+        try {
+            return socket.getIntOption(Winsock.SOL_SOCKET, name);
+        } catch (IOException e) {
+            throw new ChannelException(e);
+        }
+    }
+
+    private void setInt(int name, int value) {
+        try {
+            socket.setIntOption(Winsock.SOL_SOCKET, name, value);
+        } catch (IOException e) {
+            throw new ChannelException(e);
+        }
+    }
+
+    public int getReceiveBufferSize() {
+        return getInt(Winsock.SO_RCVBUF);
+    }
+
+    public AfdDomainSocketChannelConfig setReceiveBufferSize(int receiveBufferSize) {
+        setInt(Winsock.SO_RCVBUF, receiveBufferSize);
+        return this;
+    }
+
+    public int getSendBufferSize() {
+        return getInt(Winsock.SO_SNDBUF);
+    }
+
+    public AfdDomainSocketChannelConfig setSendBufferSize(int sendBufferSize) {
+        setInt(Winsock.SO_SNDBUF, sendBufferSize);
+        return this;
+    }
+
+    @Override
+    public boolean isAllowHalfClosure() {
+        return allowHalfClosure;
+    }
+
+    @Override
+    public AfdDomainSocketChannelConfig setAllowHalfClosure(boolean allowHalfClosure) {
+        this.allowHalfClosure = allowHalfClosure;
+        return this;
+    }
+
+    long getMaxBytesPerGatheringWrite() {
+        return maxBytesPerGatheringWrite;
+    }
+
+    void setMaxBytesPerGatheringWrite(long maxBytesPerGatheringWrite) {
+        this.maxBytesPerGatheringWrite = maxBytesPerGatheringWrite;
+    }
+
+    @Override
+    protected void autoReadCleared() {
+        ((AbstractAfdChannel) channel).clearReadFlag();
+    }
+
+    @Override
+    public AfdDomainSocketChannelConfig setConnectTimeoutMillis(int connectTimeoutMillis) {
+        super.setConnectTimeoutMillis(connectTimeoutMillis);
+        return this;
+    }
+
+    @Override
+    @Deprecated
+    public AfdDomainSocketChannelConfig setMaxMessagesPerRead(int maxMessagesPerRead) {
+        super.setMaxMessagesPerRead(maxMessagesPerRead);
+        return this;
+    }
+
+    @Override
+    public AfdDomainSocketChannelConfig setWriteSpinCount(int writeSpinCount) {
+        super.setWriteSpinCount(writeSpinCount);
+        return this;
+    }
+
+    @Override
+    public AfdDomainSocketChannelConfig setAllocator(ByteBufAllocator allocator) {
+        super.setAllocator(allocator);
+        return this;
+    }
+
+    @Override
+    public AfdDomainSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
+        if (!(allocator.newHandle() instanceof RecvByteBufAllocator.ExtendedHandle)) {
+            throw new IllegalArgumentException("allocator.newHandle() must return a "
+                    + RecvByteBufAllocator.ExtendedHandle.class.getName() + ", got " + allocator);
+        }
+        super.setRecvByteBufAllocator(allocator);
+        return this;
+    }
+
+    @Override
+    public AfdDomainSocketChannelConfig setAutoRead(boolean autoRead) {
+        super.setAutoRead(autoRead);
+        return this;
+    }
+
+    @Override
+    public AfdDomainSocketChannelConfig setAutoClose(boolean autoClose) {
+        super.setAutoClose(autoClose);
+        return this;
+    }
+
+    @Override
+    public AfdDomainSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
+        super.setWriteBufferWaterMark(writeBufferWaterMark);
+        return this;
+    }
+
+    @Override
+    public AfdDomainSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
+        super.setMessageSizeEstimator(estimator);
+        return this;
+    }
+}

@@ -1,0 +1,181 @@
+package io.tofunetty.afd;
+
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.tofunetty.afd.internal.DomainSockets;
+import io.tofunetty.afd.internal.WinsockSocket;
+
+import java.net.SocketAddress;
+
+/**
+ * A Unix domain socket (AF_UNIX stream) listener on the AFD transport, on a file system path. Accepted connections
+ * are {@link AfdDomainSocketChannel}s.
+ *
+ * <pre>{@code
+ * new ServerBootstrap().group(group).channel(AfdServerDomainSocketChannel.class)
+ *         .childHandler(...).bind(new DomainSocketAddress("C:\\ProgramData\\app\\app.sock"))...
+ * }</pre>
+ *
+ * <ul>
+ *   <li>Addresses are Netty's {@link DomainSocketAddress} (the type epoll and kqueue use; it is a plain Java class in
+ *       netty-transport-native-unix-common, usable without Netty's Unix native library). The JDK's
+ *       {@link java.net.UnixDomainSocketAddress} (what NIO uses) is accepted for bind and connect too.</li>
+ *   <li>Binding a path where a socket file is left over from a listener that is gone deletes that file first; a path
+ *       with a live listener, or one holding a regular file or directory, fails the bind with a
+ *       {@link java.net.BindException} saying which. Closing the listener deletes its socket file.</li>
+ *   <li>Where the system has no AF_UNIX sockets (Windows before 10 1803, Wine 8.0) the constructor throws a
+ *       {@link ChannelException} whose cause names WSAEAFNOSUPPORT and the reason.</li>
+ *   <li>This class does not implement {@code io.netty.channel.unix.ServerDomainSocketChannel}: that interface
+ *       promises a Unix file descriptor ({@code fd()}), which a Winsock SOCKET is not.</li>
+ * </ul>
+ */
+public final class AfdServerDomainSocketChannel extends AbstractAfdChannel implements ServerChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+
+    private final AfdServerDomainSocketChannelConfig config;
+    private volatile DomainSocketAddress local;
+    /** The socket file this listener created, deleted again on close. */
+    private volatile String boundPath;
+
+    /** A listener on a new AF_UNIX stream socket. */
+    public AfdServerDomainSocketChannel() {
+        super(null, AfdDomainSocketChannel.newSocket(), false, 0);
+        config = new AfdServerDomainSocketChannelConfig(this);
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    public AfdServerDomainSocketChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    int readBit() {
+        return AfdIoOps.ACCEPT;
+    }
+
+    @Override
+    public DomainSocketAddress localAddress() {
+        return (DomainSocketAddress) super.localAddress();
+    }
+
+    @Override
+    public DomainSocketAddress remoteAddress() {
+        return null;
+    }
+
+    @Override
+    protected SocketAddress localAddress0() {
+        return local;
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return null;
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        String path = DomainSockets.path(localAddress);
+        DomainSockets.removeStaleSocketFile(path);
+        DomainSockets.bind(socket, path);
+        boundPath = path;
+        socket.listen(config.getBacklog());
+        local = new DomainSocketAddress(path);
+        active = true;
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            String path = boundPath;
+            if (path != null) {
+                boundPath = null;
+                DomainSockets.deleteSocketFile(path);
+            }
+        }
+    }
+
+    @Override
+    protected boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) {
+        throw new UnsupportedOperationException("a server channel does not connect");
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) {
+        throw new UnsupportedOperationException("a server channel does not write");
+    }
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        throw new UnsupportedOperationException("a server channel does not write");
+    }
+
+    @Override
+    protected AbstractAfdUnsafe newUnsafe() {
+        return new ServerDomainUnsafe();
+    }
+
+    private final class ServerDomainUnsafe extends AbstractAfdUnsafe {
+        @Override
+        public void connect(SocketAddress remote, SocketAddress localAddress, ChannelPromise promise) {
+            promise.setFailure(new UnsupportedOperationException("a server channel does not connect"));
+        }
+
+        @Override
+        void inReady() {
+            assert eventLoop().inEventLoop();
+            ChannelConfig config = config();
+            AfdRecvHandle allocHandle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            allocHandle.reset(config);
+            allocHandle.attemptedBytesRead(1);
+            Throwable exception = null;
+            try {
+                try {
+                    do {
+                        WinsockSocket accepted = DomainSockets.accept(socket);
+                        if (accepted == null) {
+                            allocHandle.lastBytesRead(-1);
+                            break;
+                        }
+                        allocHandle.lastBytesRead(1);
+                        allocHandle.incMessagesRead(1);
+                        readPending = false;
+                        AfdDomainSocketChannel child;
+                        try {
+                            child = new AfdDomainSocketChannel(AfdServerDomainSocketChannel.this, accepted, local);
+                        } catch (Throwable t) {
+                            AfdSocketChannel.closeQuietly(accepted);
+                            throw t;
+                        }
+                        pipeline.fireChannelRead(child);
+                    } while (allocHandle.continueReading());
+                } catch (Throwable t) {
+                    exception = t;
+                }
+                allocHandle.readComplete();
+                pipeline.fireChannelReadComplete();
+                if (exception != null) {
+                    pipeline.fireExceptionCaught(exception);
+                }
+            } finally {
+                if (shouldStopReading(config)) {
+                    clearReadFlag();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.tofunetty.afd.internal;
+
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import io.netty.channel.unix.DomainSocketAddress;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * The AF_UNIX side of Winsock for the AFD domain-socket channels: socket creation with a clear error where the
+ * system has no AF_UNIX, sockaddr_un bind/connect/accept, and the socket file's life (stale file removed before
+ * bind, file removed after close).
+ *
+ * <p>Windows has AF_UNIX stream sockets (afunix.sys) since Windows 10 1803; no datagram sockets, no socketpair, no
+ * abstract names, no credentials. A socket file is a reparse point that the JDK reports as "other" (neither regular
+ * file, directory nor symbolic link). Wine 8.0 has no AF_UNIX at all: WSASocketW(AF_UNIX, ...) fails with
+ * WSAEAFNOSUPPORT (the wineserver rejects the family with 0xC001273F), and the JDK's own
+ * {@code ServerSocketChannel.open(UNIX)} throws "Protocol family not supported" there.
+ */
+public final class DomainSockets {
+    private static final Object NO_WINE = new Object();
+    private static volatile Object wineVersion;
+
+    private DomainSockets() {
+    }
+
+    /** Wine's version (ntdll's wine_get_version), or null on Windows itself or off Windows. */
+    public static String wineVersion() {
+        Object v = wineVersion;
+        if (v == null) {
+            v = NO_WINE;
+            try {
+                Function f = NativeLibrary.getInstance("ntdll").getFunction("wine_get_version");
+                String version = f.invokeString(new Object[0], false);
+                if (version != null) {
+                    v = version;
+                }
+            } catch (UnsatisfiedLinkError | RuntimeException notWine) {
+                // no such export: real Windows (or no ntdll at all: not Windows)
+            }
+            wineVersion = v;
+        }
+        return v == NO_WINE ? null : (String) v;
+    }
+
+    /**
+     * A new non-blocking, non-inheritable AF_UNIX stream socket.
+     *
+     * @throws IOException naming the WSA error and what it means when the system has no AF_UNIX sockets
+     *                     (WSAEAFNOSUPPORT, WSAEPROTONOSUPPORT, WSAESOCKTNOSUPPORT, WSAEPFNOSUPPORT)
+     */
+    public static WinsockSocket newSocket() throws IOException {
+        long s;
+        try {
+            s = Winsock.newSocket(Winsock.AF_UNIX, Winsock.SOCK_STREAM, 0);
+        } catch (WinsockErrors.WinsockException e) {
+            int code = e.errorCode();
+            String call = "WSASocketW(AF_UNIX, SOCK_STREAM)";
+            if (isNoAfUnix(code)) {
+                String wine = wineVersion();
+                IOException cause = WinsockExceptions.newException(call, code);
+                throw new IOException("this system has no AF_UNIX sockets ("
+                        + (wine != null ? "Wine " + wine + " does not implement them"
+                        : "Windows has them from Windows 10 1803, build 17063") + "): " + cause.getMessage(), cause);
+            }
+            throw WinsockExceptions.newException(call, code);
+        }
+        return WinsockSocket.adopt(s, false);
+    }
+
+    /** Whether a socket() failure means "no AF_UNIX here". */
+    public static boolean isNoAfUnix(int code) {
+        return code == WinsockErrors.WSAEAFNOSUPPORT || code == WinsockErrors.WSAEPROTONOSUPPORT
+                || code == WinsockErrors.WSAESOCKTNOSUPPORT || code == WinsockErrors.WSAEPFNOSUPPORT;
+    }
+
+    /**
+     * The file system path of a Unix domain socket address: Netty's {@link DomainSocketAddress} (epoll, kqueue) or
+     * the JDK's {@link UnixDomainSocketAddress} (NIO).
+     */
+    public static String path(SocketAddress address) {
+        String path;
+        if (address instanceof DomainSocketAddress) {
+            path = ((DomainSocketAddress) address).path();
+        } else if (address instanceof UnixDomainSocketAddress) {
+            path = ((UnixDomainSocketAddress) address).getPath().toString();
+        } else {
+            throw new UnsupportedOperationException("unsupported address type: "
+                    + (address == null ? "null" : address.getClass().getName())
+                    + " (expected: " + DomainSocketAddress.class.getName() + " or "
+                    + UnixDomainSocketAddress.class.getName() + ')');
+        }
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("empty AF_UNIX path (Windows has no abstract or unnamed addresses to "
+                    + "bind or connect to)");
+        }
+        return path;
+    }
+
+    public static void bind(WinsockSocket socket, String path) throws IOException {
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
+        try {
+            int len = SockAddrs.writeUn(path, sa);
+            if (Winsock.bind(socket.handle(), sa, len) != 0) {
+                throw WinsockExceptions.newException("bind(" + path + ')', Winsock.lastError());
+            }
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    /**
+     * Starts a non-blocking connect to {@code path}: true when connected at once, false when in progress (wait for
+     * SEND or CONNECT_FAIL, then {@link #connectError}).
+     */
+    public static boolean connect(WinsockSocket socket, String path) throws IOException {
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
+        try {
+            int len = SockAddrs.writeUn(path, sa);
+            if (Winsock.connect(socket.handle(), sa, len) == 0) {
+                return true;
+            }
+            int err = Winsock.lastError();
+            if (err == WinsockErrors.WSAEWOULDBLOCK || err == WinsockErrors.WSAEINPROGRESS) {
+                return false;
+            }
+            throw WinsockExceptions.newConnectException(err);
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    /** SO_ERROR after a non-blocking connect: 0 when it succeeded. */
+    public static int connectError(WinsockSocket socket) throws IOException {
+        return socket.getIntOption(Winsock.SOL_SOCKET, Winsock.SO_ERROR);
+    }
+
+    /** Accepts one connection: a new non-blocking, non-inheritable socket, or null when none is pending. */
+    public static WinsockSocket accept(WinsockSocket listener) throws IOException {
+        long s = Winsock.accept(listener.handle(), 0, 0);
+        if (s == Winsock.INVALID_SOCKET) {
+            int err = Winsock.lastError();
+            if (err == WinsockErrors.WSAEWOULDBLOCK) {
+                return null;
+            }
+            if (err == WinsockErrors.WSAENOTSOCK && !listener.isOpen()) {
+                throw new java.nio.channels.ClosedChannelException();
+            }
+            throw WinsockExceptions.newException("accept()", err);
+        }
+        WinsockSocket accepted = WinsockSocket.adopt(s, false);
+        try {
+            Winsock.setNonBlocking(s, true);
+            Winsock.Handles.SetHandleInformation(s, Winsock.Handles.HANDLE_FLAG_INHERIT, 0);
+        } catch (WinsockErrors.WinsockException e) {
+            accepted.close();
+            throw WinsockExceptions.newException("accept()", e.errorCode());
+        }
+        return accepted;
+    }
+
+    // ------------------------------------------------------------------------------------------ the socket file
+
+    /**
+     * Makes {@code path} free for a bind: a socket file nobody listens on any more (a crashed server's) is deleted;
+     * a socket file with a live listener fails with {@link BindException}; a regular file, directory or link is
+     * never touched and fails the bind with a message saying so.
+     */
+    public static void removeStaleSocketFile(String path) throws IOException {
+        Path p;
+        try {
+            p = Path.of(path);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("invalid AF_UNIX path: " + path, e);
+        }
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException free) {
+            return;
+        }
+        if (!attributes.isOther()) {
+            throw new BindException("cannot bind AF_UNIX socket to " + path + ": the path exists and is not a "
+                    + "socket file (" + (attributes.isDirectory() ? "a directory" : attributes.isSymbolicLink()
+                    ? "a symbolic link" : "a regular file") + ')');
+        }
+        if (hasListener(path)) {
+            throw new BindException("cannot bind AF_UNIX socket to " + path + ": address already in use (a "
+                    + "listener accepts connections there)");
+        }
+        Files.deleteIfExists(p);
+    }
+
+    /** Whether a connect to {@code path} is accepted or still in progress (a live listener). */
+    private static boolean hasListener(String path) throws IOException {
+        WinsockSocket probe = newSocket();
+        try {
+            connect(probe, path); // connected at once, or in progress: either way someone listens
+            return true;
+        } catch (IOException refused) {
+            return false;
+        } finally {
+            probe.close();
+        }
+    }
+
+    /** Deletes the socket file a closed listener leaves behind; never a regular file or directory. */
+    public static void deleteSocketFile(String path) {
+        try {
+            Path p = Path.of(path);
+            BasicFileAttributes attributes = Files.readAttributes(p, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isOther()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException gone) {
+            // already gone (or never created): nothing to clean up
+        }
+    }
+}
