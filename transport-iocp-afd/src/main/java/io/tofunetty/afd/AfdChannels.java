@@ -9,7 +9,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
- * Picks the TCP channel classes that match an event loop group.
+ * Picks the TCP, UDP and Unix domain socket channel classes that match an event loop group.
  *
  * <p>Frameworks that choose channel classes themselves usually recognise Netty's own transports only (they ask
  * {@link IoEventLoopGroup#isIoType} about NIO, epoll, kqueue, io_uring) and fall back to NIO channels, which an AFD
@@ -114,6 +114,58 @@ public final class AfdChannels {
         }
         throw new IllegalArgumentException("no datagram channel class known for the event loop group " + group
                 + " (" + group.getClass().getName() + "): AfdChannels knows AFD, NIO, epoll, kqueue and io_uring "
+                + "groups made with MultiThreadIoEventLoopGroup and the transport's IoHandler factory");
+    }
+
+    private static final String[][] NATIVE_DOMAIN_SOCKET_TRANSPORTS = {
+        {"io.netty.channel.epoll.EpollIoHandler", "io.netty.channel.epoll.EpollDomainSocketChannel",
+            "io.netty.channel.epoll.EpollServerDomainSocketChannel"},
+        {"io.netty.channel.kqueue.KQueueIoHandler", "io.netty.channel.kqueue.KQueueDomainSocketChannel",
+            "io.netty.channel.kqueue.KQueueServerDomainSocketChannel"},
+    };
+
+    /**
+     * The Unix domain socket (stream) client channel class for {@code group}: {@link AfdDomainSocketChannel} (its
+     * addresses are Netty's {@code DomainSocketAddress}), NIO's (the JDK's {@code UnixDomainSocketAddress}), or
+     * epoll's / kqueue's when on the class path.
+     */
+    public static Class<? extends io.netty.channel.socket.DuplexChannel> domainSocketChannelClass(
+            EventLoopGroup group) {
+        return domainChannelClass(group, false).asSubclass(io.netty.channel.socket.DuplexChannel.class);
+    }
+
+    /** The Unix domain socket listener class for {@code group} (see {@link #domainSocketChannelClass}). */
+    public static Class<? extends io.netty.channel.ServerChannel> serverDomainSocketChannelClass(
+            EventLoopGroup group) {
+        return domainChannelClass(group, true).asSubclass(io.netty.channel.ServerChannel.class);
+    }
+
+    private static Class<?> domainChannelClass(EventLoopGroup group, boolean server) {
+        if (group == null) {
+            throw new NullPointerException("group");
+        }
+        if (isAfd(group)) {
+            return server ? AfdServerDomainSocketChannel.class : AfdDomainSocketChannel.class;
+        }
+        if (group instanceof IoEventLoopGroup) {
+            IoEventLoopGroup io = (IoEventLoopGroup) group;
+            if (io.isIoType(io.netty.channel.nio.NioIoHandler.class)) {
+                return server ? io.netty.channel.socket.nio.NioServerDomainSocketChannel.class
+                        : io.netty.channel.socket.nio.NioDomainSocketChannel.class;
+            }
+            ClassLoader loader = group.getClass().getClassLoader();
+            for (String[] t : NATIVE_DOMAIN_SOCKET_TRANSPORTS) {
+                Class<? extends IoHandler> handler = load(t[0], loader, IoHandler.class);
+                if (handler != null && io.isIoType(handler)) {
+                    Class<?> channel = load(t[server ? 2 : 1], loader, Object.class);
+                    if (channel != null) {
+                        return channel;
+                    }
+                }
+            }
+        }
+        throw new IllegalArgumentException("no Unix domain socket channel class known for the event loop group "
+                + group + " (" + group.getClass().getName() + "): AfdChannels knows AFD, NIO, epoll and kqueue "
                 + "groups made with MultiThreadIoEventLoopGroup and the transport's IoHandler factory");
     }
 
