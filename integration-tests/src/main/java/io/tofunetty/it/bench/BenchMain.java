@@ -36,6 +36,7 @@ import java.util.Map;
  *   --warmup-ms N --measure-ms N   per measurement
  *   --workloads LIST          of ping-pong,throughput,idle,churn,wakeup (default: all)
  *   --transports LIST         of afd,nio,nio-legacy (default: all)
+ *   --sizes LIST --conns LIST message sizes and connection counts of the throughput workload (64,1024,16384; 1,10,100)
  *   --idle-levels LIST        idle connections (default 0,100,1000)
  *   --groups LIST             AFD handle group sizes for the idle workload (quick: the default only; full 32,128,512)
  *   --census                  instead of the workloads: the native-call census windows (run under Wine's relay trace)
@@ -46,8 +47,6 @@ import java.util.Map;
 public final class BenchMain {
     private static final List<String> ALL_WORKLOADS = List.of(Workloads.WAKEUP, Workloads.PING_PONG,
             Workloads.THROUGHPUT, Workloads.CHURN, Workloads.IDLE);
-    private static final int[] SIZES = {64, 1024, 16384};
-    private static final int[] CONNS = {1, 10, 100};
 
     private static long stepStart;
 
@@ -74,6 +73,8 @@ public final class BenchMain {
         List<String> workloads = ALL_WORKLOADS;
         List<String> transports = List.of(BenchTransport.AFD, BenchTransport.NIO, BenchTransport.NIO_LEGACY);
         int[] idleLevels = {0, 100, 1000};
+        int[] sizes = {64, 1024, 16384};
+        int[] conns = {1, 10, 100};
         int[] groups;
 
         static Options parse(String[] args) {
@@ -92,6 +93,8 @@ public final class BenchMain {
                     case "--transports" -> o.transports = list(value(args, ++i, a),
                             List.of(BenchTransport.AFD, BenchTransport.NIO, BenchTransport.NIO_LEGACY), a);
                     case "--idle-levels" -> o.idleLevels = ints(value(args, ++i, a), a, 0);
+                    case "--sizes" -> o.sizes = ints(value(args, ++i, a), a, 1);
+                    case "--conns" -> o.conns = ints(value(args, ++i, a), a, 1);
                     case "--groups" -> o.groups = ints(value(args, ++i, a), a, 1);
                     case "-h", "--help" -> throw new IllegalArgumentException("help");
                     default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
@@ -181,7 +184,8 @@ public final class BenchMain {
                 System.err.println("bench: " + e.getMessage());
             }
             System.err.println("usage: BenchMain [--quick] [--out DIR] [--runs N] [--warmup-ms N] [--measure-ms N] "
-                    + "[--workloads LIST] [--transports LIST] [--idle-levels LIST] [--groups LIST] [--census]");
+                    + "[--workloads LIST] [--transports LIST] [--sizes LIST] [--conns LIST] [--idle-levels LIST] "
+                    + "[--groups LIST] [--idle-runs N] [--census]");
             System.exit("help".equals(e.getMessage()) ? 0 : 2);
             return;
         }
@@ -298,10 +302,10 @@ public final class BenchMain {
                 case Workloads.PING_PONG -> interleave(steps, o.runs, transports, w, "size=1,conns=1",
                         (t, run) -> () -> Workloads.pingPong(t, timing, results, run));
                 case Workloads.THROUGHPUT -> {
-                    for (int conns : CONNS) {
-                        interleave(steps, o.runs, transports, w, "conns=" + conns + ",size=" + Arrays.toString(SIZES)
+                    for (int conns : o.conns) {
+                        interleave(steps, o.runs, transports, w, "conns=" + conns + ",size=" + Arrays.toString(o.sizes)
                                 .replace(" ", ""),
-                                (t, run) -> () -> Workloads.throughput(t, SIZES, conns, timing, results, run));
+                                (t, run) -> () -> Workloads.throughput(t, o.sizes, conns, timing, results, run));
                     }
                 }
                 case Workloads.CHURN -> interleave(steps, o.runs, transports, w,
