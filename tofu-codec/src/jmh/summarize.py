@@ -18,17 +18,19 @@ for b in json.load(open(path)):
     sec = b["secondaryMetrics"]
     ops = [v for fork in sec["ops"]["rawData"] for v in fork]
     cpu = [v for fork in sec["cpuNanos"]["rawData"] for v in fork]
-    cpu_rate = statistics.median(o / c * 1e9 for o, c in zip(ops, cpu) if c > 0)
-    rows[(name, size)] = (b["primaryMetric"]["score"], cpu_rate)
+    rates = [o / c * 1e9 for o, c in zip(ops, cpu) if c > 0]
+    rows[(name, size)] = (b["primaryMetric"]["score"], statistics.median(rates), min(rates), max(rates))
 
-print("| benchmark | body | frame bytes | wall ops/s | ops per CPU-s (one core, median) | MB/s at that rate | vs copy |")
-print("|---|---|---|---|---|---|---|")
+print("| benchmark | body | frame bytes | wall ops/s | ops per CPU-s (one core, median) | min-max over iterations "
+      "| MB/s at the median | vs copy |")
+print("|---|---|---|---|---|---|---|---|")
 for size in sorted({s for (_, s) in rows}):
     frame = 23 + size
-    copy_rate = rows.get(("copy", size), (0, 0))[1]
+    copy_rate = rows.get(("copy", size), (0, 0, 0, 0))[1]
     for name in ("copy", "encode", "decode", "encodeDecode"):
         if (name, size) not in rows:
             continue
-        wall, rate = rows[(name, size)]
+        wall, rate, low, high = rows[(name, size)]
         share = f"{100 * rate / copy_rate:.0f}%" if copy_rate else "-"
-        print(f"| {name} | {size} | {frame} | {wall:,.0f} | {rate:,.0f} | {rate * frame / 1e6:,.0f} | {share} |")
+        print(f"| {name} | {size} | {frame} | {wall:,.0f} | {rate:,.0f} | {low / 1e6:.1f}M-{high / 1e6:.1f}M "
+              f"| {rate * frame / 1e6:,.0f} | {share} |")

@@ -2,10 +2,10 @@ package io.tofunetty.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
-import io.netty.handler.codec.MessageToMessageEncoder;
-
-import java.util.List;
+import io.netty.util.concurrent.PromiseCombiner;
 
 import static io.tofunetty.codec.TofuHeaderCodec.HEADER_LENGTH;
 import static io.tofunetty.codec.TofuHeaderCodec.MAX_LENGTH;
@@ -17,7 +17,10 @@ import static io.tofunetty.codec.TofuHeaderCodec.MORE_BIT;
  * <p>Output: one buffer with the 16-byte header and the text headers, then the body as a retained slice of the
  * message's body, so the body is never copied; the transport writes both with one gathering write. Bodies of at
  * most {@value #COPY_BODY_THRESHOLD} bytes are copied into the header buffer instead, because one small buffer is
- * cheaper to write than two (Netty's HTTP encoder does the same).
+ * cheaper to write than two (Netty's HTTP encoder does the same). Other messages pass through unchanged.
+ *
+ * <p>A plain outbound handler rather than a {@code MessageToMessageEncoder}: it writes its one or two buffers
+ * directly, without an intermediate output list, which is measurably cheaper for small frames.
  *
  * <p>On the wire: proto = opcode | more &lt;&lt; 5 with bits 4, 6 and 7 zero, and status 0, whatever the message
  * says (E1, E2); thl and bl are the actual lengths (E3).
@@ -29,7 +32,7 @@ import static io.tofunetty.codec.TofuHeaderCodec.MORE_BIT;
  *
  * <p>One instance per channel (it remembers whether a bye-type frame was written).
  */
-public class TofuFrameEncoder extends MessageToMessageEncoder<TofuMessage> {
+public class TofuFrameEncoder extends ChannelOutboundHandlerAdapter {
     /** Bodies up to this many bytes are copied next to the header instead of written as a separate buffer. */
     public static final int COPY_BODY_THRESHOLD = 128;
 
@@ -49,7 +52,6 @@ public class TofuFrameEncoder extends MessageToMessageEncoder<TofuMessage> {
      * @param maxBodyLength    largest body length to send, 0-65535
      */
     public TofuFrameEncoder(int maxHeadersLength, int maxBodyLength) {
-        super(TofuMessage.class);
         this.maxHeadersLength = checkLimit("maxHeadersLength", maxHeadersLength);
         this.maxBodyLength = checkLimit("maxBodyLength", maxBodyLength);
     }
@@ -68,33 +70,54 @@ public class TofuFrameEncoder extends MessageToMessageEncoder<TofuMessage> {
     }
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, TofuMessage msg, List<Object> out) {
-        OpCode op = msg.opCode();
-        TextHeaders headers = msg.headers();
-        ByteBuf body = msg.body();
-        int thl = headers.encodedLength();
-        int bl = body.readableBytes();
-        validate(msg, op, thl, bl);
-
-        boolean copyBody = bl <= COPY_BODY_THRESHOLD;
-        ByteBuf frame = ctx.alloc().ioBuffer(HEADER_LENGTH + thl + (copyBody ? bl : 0));
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof TofuMessage)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        TofuMessage message = (TofuMessage) msg;
+        ByteBuf frame = null;
+        ByteBuf separateBody = null;
         try {
-            TofuHeaderCodec.writeHeader(frame, msg.channelNumber(), op.wireValue() | (msg.more() ? MORE_BIT : 0),
-                    0, msg.messageId(), thl, bl);
+            OpCode op = message.opCode();
+            TextHeaders headers = message.headers();
+            ByteBuf body = message.body();
+            int thl = headers.encodedLength();
+            int bl = body.readableBytes();
+            validate(message, op, thl, bl);
+
+            boolean copyBody = bl <= COPY_BODY_THRESHOLD;
+            frame = ctx.alloc().ioBuffer(HEADER_LENGTH + thl + (copyBody ? bl : 0));
+            TofuHeaderCodec.writeHeader(frame, message.channelNumber(),
+                    op.wireValue() | (message.more() ? MORE_BIT : 0), 0, message.messageId(), thl, bl);
             headers.encode(frame);
             if (copyBody) {
                 frame.writeBytes(body, body.readerIndex(), bl);
+            } else {
+                separateBody = body.retainedSlice();
             }
-        } catch (RuntimeException e) {
-            frame.release();
-            throw e;
+            if (op.isBye()) {
+                byeSent = op;
+            }
+        } catch (Throwable t) {
+            if (frame != null) {
+                frame.release();
+            }
+            promise.tryFailure(t instanceof EncoderException ? t : new EncoderException(t));
+            return;
+        } finally {
+            message.release();
         }
-        out.add(frame);
-        if (!copyBody) {
-            out.add(body.retainedSlice());
-        }
-        if (op.isBye()) {
-            byeSent = op;
+        if (separateBody == null) {
+            ctx.write(frame, promise);
+        } else if (promise.isVoid()) {
+            ctx.write(frame, promise);
+            ctx.write(separateBody, promise);
+        } else {
+            PromiseCombiner combiner = new PromiseCombiner(ctx.executor());
+            combiner.add(ctx.write(frame));
+            combiner.add(ctx.write(separateBody));
+            combiner.finish(promise);
         }
     }
 

@@ -84,9 +84,11 @@ class TofuDecoderFuzzTest {
             }
         });
         assertThat(stats.inputs).as("inputs fuzzed").isGreaterThan(0);
-        if (ITERATIONS == Long.MAX_VALUE) {
-            // The generator reaches every kind of ending in any run but a replay of single inputs.
-            assertThat(stats.endings).as("endings reached").containsKeys("clean", "frame", "opcode", "more", "thl");
+        if (stats.inputs >= 500) {
+            // Inputs come from fixed seeds, so the first 500 always reach every kind of ending; a replay of a few
+            // inputs (or a machine so loaded that fewer ran) need not.
+            assertThat(stats.endings).as("endings reached")
+                    .containsKeys("clean", "frame", "opcode", "more", "messageId", "thl", "bl");
         }
     }
 
