@@ -368,10 +368,11 @@ public final class BenchMain {
         long millis = o.quick || o.census ? 1500 : 4000;
         Results discard = new Results();
         for (BenchTransport t : transports) {
-            System.out.println("warming up " + t.label() + " (" + millis + " ms of 1 KiB echo over 10 connections)");
+            System.out.println("warming up " + t.label() + " (" + millis
+                    + " ms of 1 KiB echo over 10 connections, not recorded)");
             stepStart = System.nanoTime();
             try {
-                Workloads.throughput(t, new int[] {1024}, 10, new Workloads.Timing(millis, 1), discard, 0);
+                Workloads.throughput(t, new int[] {1024}, 10, new Workloads.Timing(millis, 200), discard, 0);
             } catch (Exception e) {
                 warn("warm-up failed on " + t + ": " + e);
                 failures.add("warm-up on " + t + ": " + e);
