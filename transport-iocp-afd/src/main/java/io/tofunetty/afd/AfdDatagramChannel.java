@@ -478,8 +478,10 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
                         allocHandle.lastBytesRead(n);
                         allocHandle.incMessagesRead(1);
                         readPending = false;
-                        DatagramPacket packet = new DatagramPacket(buf, AfdDatagramChannel.this.localAddress(),
-                                DatagramSockets.lastSender());
+                        // The sender sits in this thread's scratch: read it before anything else can send.
+                        InetSocketAddress sender = DatagramSockets.lastSender();
+                        DatagramPacket packet =
+                                new DatagramPacket(buf, AfdDatagramChannel.this.localAddress(), sender);
                         buf = null;
                         pipeline.fireChannelRead(packet);
                         // Every datagram is a message: keep reading until none is left or the budget is spent.

@@ -21,6 +21,7 @@ import io.tofunetty.afd.AfdChannels;
 import io.tofunetty.afd.AfdDatagramChannel;
 import io.tofunetty.afd.AfdDatagramChannelConfig;
 import io.tofunetty.afd.AfdIoHandler;
+import io.tofunetty.afd.internal.WinsockSocket;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -385,6 +386,18 @@ class AfdDatagramChannelTest {
         } finally {
             ch.close().sync();
         }
+    }
+
+    @Test
+    void closedChannelsLeaveNoSocketBehind() throws Exception {
+        int before = WinsockSocket.openSockets();
+        for (int i = 0; i < 50; i++) {
+            Channel ch = udp().handler(new ChannelInboundHandlerAdapter())
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            ch.close().sync();
+        }
+        new AfdDatagramChannel().unsafe().closeForcibly(); // never registered
+        assertThat(WinsockSocket.openSockets()).isEqualTo(before);
     }
 
     @Test
