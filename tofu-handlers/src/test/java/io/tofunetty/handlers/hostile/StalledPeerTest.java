@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * notifications.
  */
 class StalledPeerTest {
-    private static final Duration TIMEOUT = Duration.ofMillis(300);
+    private static final Duration TIMEOUT = Duration.ofMillis(200);
     /** Long enough for a timeout of {@link #TIMEOUT} to have fired several times over if it were going to. */
     private static final Duration WELL_PAST_TIMEOUT = TIMEOUT.multipliedBy(4);
 
