@@ -1,0 +1,52 @@
+package io.tofunetty.afd.datagram;
+
+import io.netty.channel.unix.DomainSocketAddress;
+import io.tofunetty.afd.internal.DatagramSockets;
+import io.tofunetty.afd.internal.DomainSockets;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The pure address helpers of the datagram and AF_UNIX channels (no socket: runs on any JVM). */
+class DatagramAddressesTest {
+
+    @Test
+    void theIpv4WildcardBindsTheIpv6WildcardOnADualStackSocket() throws Exception {
+        InetSocketAddress any4 = new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 5000);
+        InetSocketAddress bound = DatagramSockets.bindable(any4, true);
+        assertThat(bound.getAddress().getAddress()).hasSize(16).containsOnly(0);
+        assertThat(bound.getPort()).isEqualTo(5000);
+        assertThat(DatagramSockets.bindable(any4, false)).isSameAs(any4);
+        InetSocketAddress loop4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 1);
+        assertThat(DatagramSockets.bindable(loop4, true)).isSameAs(loop4); // written v4-mapped later
+        assertThat(DatagramSockets.wildcard(false).getAddress().getAddress()).hasSize(4).containsOnly(0);
+    }
+
+    @Test
+    void multicastInterfaceValuesKeepNetworkByteOrder() throws Exception {
+        InetAddress a = InetAddress.getByName("192.168.1.20");
+        int value = DatagramSockets.inAddrValue(a);
+        assertThat(value & 0xFF).isEqualTo(192); // first octet in the lowest byte: IN_ADDR read as a little-endian int
+        assertThat(DatagramSockets.inAddrOf(value)).isEqualTo(a);
+        assertThat(DatagramSockets.inAddrValue(null)).isZero();
+        assertThat(DatagramSockets.inAddrOf(0)).isNull();
+        assertThatThrownBy(() -> DatagramSockets.inAddrValue(InetAddress.getByName("::1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("IPv4");
+    }
+
+    @Test
+    void domainSocketPathsComeFromNettysOrTheJdksAddress() {
+        assertThat(DomainSockets.path(new DomainSocketAddress("C:\\run\\a.sock"))).isEqualTo("C:\\run\\a.sock");
+        assertThat(DomainSockets.path(UnixDomainSocketAddress.of("b.sock"))).isEqualTo("b.sock");
+        assertThatThrownBy(() -> DomainSockets.path(new InetSocketAddress(1)))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("DomainSocketAddress");
+        assertThatThrownBy(() -> DomainSockets.path(null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> DomainSockets.path(new DomainSocketAddress("")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+    }
+}
