@@ -22,6 +22,7 @@ import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.concurrent.Future;
+import io.tofunetty.afd.internal.WinsockErrors;
 import io.tofunetty.afd.internal.WinsockSocket;
 
 import java.io.IOException;
@@ -628,7 +629,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
         private int connectFailureHint(AfdIoEvent e) {
             int code = e.win32Error();
             // CONNECT_FAIL without a readable reason: report it as refused rather than as success.
-            return code != 0 ? code : io.tofunetty.afd.internal.WinsockErrors.WSAECONNREFUSED;
+            return code != 0 ? code : WinsockErrors.WSAECONNREFUSED;
         }
     }
 

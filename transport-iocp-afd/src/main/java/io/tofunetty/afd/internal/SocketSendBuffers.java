@@ -114,10 +114,30 @@ public final class SocketSendBuffers implements ChannelOutboundBuffer.MessagePro
         if (count == MAX_BUFFERS || (count > 0 && maxBytes - length < size)) {
             return false;
         }
-        Winsock.putWsaBuf(memory + (long) count * Winsock.WSABUF_SIZE, address, length);
+        long entry = memory + (long) count * Winsock.WSABUF_SIZE;
+        Mem.putLong(entry, length & 0xFFFFFFFFL); // WSABUF: ULONG len (padded to 8), then char* buf
+        Mem.putLong(entry + 8, address);
         count++;
         size += length;
         return true;
+    }
+
+    /** The memory address of the {@code i}-th buffer of the batch. */
+    public long address(int i) {
+        checkIndex(i);
+        return Mem.getLong(memory + (long) i * Winsock.WSABUF_SIZE + 8);
+    }
+
+    /** The length of the {@code i}-th buffer of the batch. */
+    public int length(int i) {
+        checkIndex(i);
+        return (int) Mem.getLong(memory + (long) i * Winsock.WSABUF_SIZE);
+    }
+
+    private void checkIndex(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("buffer " + i + " of " + count);
+        }
     }
 
     /** Sends the batch with one WSASend: the bytes accepted, 0 when the send buffer is full. */
