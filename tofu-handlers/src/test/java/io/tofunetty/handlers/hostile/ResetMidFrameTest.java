@@ -18,7 +18,6 @@ import java.util.List;
 import static io.tofunetty.handlers.hostile.Engines.WAIT;
 import static io.tofunetty.handlers.hostile.Engines.assertClosedSignal;
 import static io.tofunetty.handlers.hostile.Engines.assertQuiet;
-import static io.tofunetty.handlers.hostile.Engines.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -73,7 +72,9 @@ class ResetMidFrameTest {
                 int channel = -1;
                 int next = 0;
                 while (true) {
-                    TofuMessage m = receive(server);
+                    TofuMessage m = server.waitReceive(WAIT);
+                    assertThat(m).as("a message within %s after %d of %d frames; %s", WAIT, next, REQUESTS + 1,
+                            engine.statistics()).isNotNull();
                     if (Engines.isNotification(m, Status.POOL_EMPTY)) {
                         engine.put(m);
                         continue;
