@@ -72,6 +72,37 @@ class TofuFrameEncoderTest {
     }
 
     @Test
+    void passesOtherMessagesThroughUnchanged() {
+        ByteBuf raw = Unpooled.copiedBuffer(ascii("raw"));
+
+        channel.writeOutbound(raw);
+
+        ByteBuf out = channel.readOutbound();
+        assertThat(out).isSameAs(raw);
+        out.release();
+    }
+
+    @Test
+    void completesTheWritePromiseOfAFrameWrittenAsHeaderAndBodyBuffers() {
+        TofuMessage msg = TofuMessage.create(OpCode.REQUEST, new TextHeaders(), Unpooled.wrappedBuffer(new byte[1000]))
+                .channelNumber(7).messageId(1);
+
+        ChannelFuture f = channel.writeAndFlush(msg);
+
+        assertThat(f.isSuccess()).isTrue();
+        assertThat(Wire.drainOutbound(channel)).hasSize(16 + 1000);
+    }
+
+    @Test
+    void aRefusedWriteWithAVoidPromiseIsReportedAsAnExceptionInThePipeline() {
+        channel.writeAndFlush(message(OpCode.WELCOME_REQUEST), channel.voidPromise());
+
+        assertThatThrownBy(channel::checkException).isInstanceOf(EncoderException.class)
+                .hasMessageContaining("local command");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
     void copiesSmallBodiesIntoTheHeaderBuffer() {
         ByteBuf body = Unpooled.wrappedBuffer(new byte[TofuFrameEncoder.COPY_BODY_THRESHOLD]);
 
