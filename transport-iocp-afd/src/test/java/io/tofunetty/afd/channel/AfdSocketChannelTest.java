@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoopGroup;
@@ -45,6 +46,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -81,6 +83,14 @@ class AfdSocketChannelTest {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.writeAndFlush(msg);
+        }
+    }
+
+    @ChannelHandler.Sharable
+    private static final class CloseOnException extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
         }
     }
 
@@ -236,6 +246,38 @@ class AfdSocketChannelTest {
                 .hasMessageContaining("127.0.0.1:" + port).hasMessageContaining("refused");
         assertThat(WinsockExceptions.errorCode(f.cause())).isIn(10061, 1225); // WSAECONNREFUSED, ERROR_CONNECTION_REFUSED
         assertThat(f.channel().closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /**
+     * A connect that never completes: the listener's backlog is full and nobody accepts, so the kernel drops the
+     * SYNs. CONNECT_TIMEOUT_MILLIS fails it with a ConnectTimeoutException and the channel closes.
+     */
+    @Test
+    void connectTimeoutMillisFailsAConnectThatNeverCompletes() throws Exception {
+        List<Channel> queued = new ArrayList<>();
+        try (ServerSocket full = new ServerSocket()) {
+            full.bind(new InetSocketAddress("127.0.0.1", 0), 1);
+            Bootstrap cb = new Bootstrap().group(group).channel(AfdSocketChannel.class)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 500)
+                    .handler(new CloseOnException()); // the queued ones are reset when the listener closes
+            ChannelFuture timedOut = null;
+            for (int i = 0; i < 10 && timedOut == null; i++) {
+                ChannelFuture f = cb.connect(full.getLocalSocketAddress()).await();
+                if (f.isSuccess()) {
+                    queued.add(f.channel()); // taken into the backlog
+                } else {
+                    timedOut = f;
+                }
+            }
+            assertThat(timedOut).as("a connect beyond the backlog").isNotNull();
+            assertThat(timedOut.cause()).isInstanceOf(ConnectTimeoutException.class)
+                    .hasMessageContaining("500 ms").hasMessageContaining(String.valueOf(full.getLocalPort()));
+            assertThat(timedOut.channel().closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            for (Channel ch : queued) {
+                ch.close().sync();
+            }
+        }
     }
 
     @Test
