@@ -431,7 +431,13 @@ abstract class AbstractAfdChannel extends AbstractChannel {
                 disconnectReady();
             }
             if ((events & AfdIoOps.ABORT) != 0 && isOpen()) {
-                // Handled (the read saw the reset or the channel closed); ABORT is sticky, so stop asking.
+                if (AbstractAfdChannel.this instanceof AbstractAfdStreamChannel && !socket.isInputShutdown()) {
+                    // The read stopped at data the peer sent just before its RST and has not reached the reset
+                    // yet. Keep ABORT: it is sticky, so the next poll completes at once and the next read reaches
+                    // the reset (WSAECONNRESET, or under Wine the EOF that doReadBytes turns into one) and closes.
+                    return;
+                }
+                // Handled (the read saw the reset, or the input is shut down); ABORT is sticky, so stop asking.
                 clearFlag(AfdIoOps.ABORT);
             }
         }
