@@ -119,7 +119,8 @@ public final class SockAddrs {
                     byte[] ip = new byte[16];
                     Mem.copy(sa + 8, ip, 0, 16);
                     int scope = Mem.getInt(sa + 24);
-                    InetAddress address = isV4Mapped(ip) ? InetAddress.getByAddress(ip)
+                    // scope 0 means "no scope": with it, Inet6Address would print a "%0" suffix
+                    InetAddress address = isV4Mapped(ip) || scope == 0 ? InetAddress.getByAddress(ip)
                             : Inet6Address.getByAddress(null, ip, scope);
                     return new InetSocketAddress(address, getPort(sa + 2));
                 }
