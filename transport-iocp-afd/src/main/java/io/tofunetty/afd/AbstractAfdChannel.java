@@ -51,8 +51,11 @@ import java.util.concurrent.TimeUnit;
 abstract class AbstractAfdChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
 
-    /** Bits submitted while a connect is in progress; all others wait until the channel is active. */
-    static final int CONNECT_BITS = AfdIoOps.SEND | AfdIoOps.CONNECT_FAIL;
+    /**
+     * Bits submitted while a connect is in progress (all others wait until the channel is active): SEND is success,
+     * CONNECT_FAIL failure, and ABORT a connection reset before the connect could be reported.
+     */
+    static final int CONNECT_BITS = AfdIoOps.SEND | AfdIoOps.CONNECT_FAIL | AfdIoOps.ABORT;
 
     final WinsockSocket socket;
 
@@ -610,13 +613,15 @@ abstract class AbstractAfdChannel extends AbstractChannel {
             boolean stillInProgress = false;
             try {
                 boolean wasActive = isActive();
-                int hint = e.isConnectFailed() ? connectFailureHint(e) : 0;
-                InetSocketAddress peer = socket.finishConnect(hint);
-                if (peer == null) {
+                int hint = e.isConnectFailed() ? connectFailureHint(e)
+                        : e.isAbort() && !e.isWritable() ? WinsockErrors.WSAECONNRESET : 0;
+                if (!socket.finishConnect(hint, e.isWritable())) {
                     stillInProgress = true;
                     return;
                 }
                 clearFlag(CONNECT_BITS);
+                // null when the peer reset the connection right after accepting it: the read that follows says so
+                InetSocketAddress peer = socket.remoteAddress();
                 remote = computeRemoteAddress(requestedRemoteAddress, peer);
                 requestedRemoteAddress = null;
                 fulfillConnectPromise(connectPromise, wasActive);

@@ -199,6 +199,18 @@ public final class WinsockSocket {
      *                  the poll said the connect failed
      */
     public InetSocketAddress finishConnect(int hintError) throws IOException {
+        return finishConnect(hintError, false) ? remoteAddress() : null;
+    }
+
+    /**
+     * Completes a non-blocking connect: true when it succeeded, false while it is still in progress; a failure
+     * (SO_ERROR, or {@code hintError} when SO_ERROR is 0) throws a {@link java.net.ConnectException}.
+     *
+     * @param hintError    the Win32 error the poll reported with CONNECT_FAIL (0 if none)
+     * @param sendReported the poll reported SEND: the connect completed. The connection may already be gone again
+     *                     (reset right after the handshake, so getpeername fails); the read that follows reports that.
+     */
+    public boolean finishConnect(int hintError, boolean sendReported) throws IOException {
         ensureOpen();
         int err = getIntOption(Winsock.SOL_SOCKET, Winsock.SO_ERROR);
         if (err == 0) {
@@ -207,6 +219,9 @@ public final class WinsockSocket {
         if (err != 0) {
             throw WinsockExceptions.newConnectException(err);
         }
+        if (sendReported) {
+            return true;
+        }
         long sa = Mem.allocate(SockAddrs.STORAGE_SIZE + 8);
         try {
             long lenCell = sa + SockAddrs.STORAGE_SIZE;
@@ -214,11 +229,11 @@ public final class WinsockSocket {
             if (Winsock.getpeername(handle, sa, lenCell) != 0) {
                 int e = Winsock.lastError();
                 if (e == WinsockErrors.WSAENOTCONN) {
-                    return null;
+                    return false;
                 }
                 throw WinsockExceptions.newConnectException(e);
             }
-            return SockAddrs.readInet(sa, Mem.getInt(lenCell));
+            return true;
         } finally {
             Mem.free(sa);
         }
