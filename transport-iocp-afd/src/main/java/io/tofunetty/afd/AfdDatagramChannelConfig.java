@@ -139,19 +139,11 @@ public final class AfdDatagramChannelConfig extends DefaultChannelConfig impleme
     }
 
     private int getInt(int level, int name) {
-        try {
-            return socket.getIntOption(level, name);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        return SocketOptions.getInt(socket, level, name);
     }
 
     private void setInt(int level, int name, int value) {
-        try {
-            socket.setIntOption(level, name, value);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        SocketOptions.setInt(socket, level, name, value);
     }
 
     /** Sets an IPv4-level option on a dual-stack socket, where Windows accepts it (it applies to IPv4 groups). */

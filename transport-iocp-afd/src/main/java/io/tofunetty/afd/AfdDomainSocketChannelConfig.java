@@ -11,7 +11,6 @@ import io.netty.channel.socket.DuplexChannelConfig;
 import io.tofunetty.afd.internal.Winsock;
 import io.tofunetty.afd.internal.WinsockSocket;
 
-import java.io.IOException;
 import java.util.Map;
 
 import static io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE;
@@ -71,19 +70,11 @@ public final class AfdDomainSocketChannelConfig extends DefaultChannelConfig imp
     }
 
     private int getInt(int name) {
-        try {
-            return socket.getIntOption(Winsock.SOL_SOCKET, name);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        return SocketOptions.getInt(socket, Winsock.SOL_SOCKET, name);
     }
 
     private void setInt(int name, int value) {
-        try {
-            socket.setIntOption(Winsock.SOL_SOCKET, name, value);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        SocketOptions.setInt(socket, Winsock.SOL_SOCKET, name, value);
     }
 
     public int getReceiveBufferSize() {

@@ -1,7 +1,6 @@
 package io.tofunetty.afd;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
@@ -12,7 +11,6 @@ import io.netty.util.NetUtil;
 import io.tofunetty.afd.internal.Winsock;
 import io.tofunetty.afd.internal.WinsockSocket;
 
-import java.io.IOException;
 import java.util.Map;
 
 import static io.netty.channel.ChannelOption.SO_BACKLOG;
@@ -75,19 +73,11 @@ public final class AfdServerSocketChannelConfig extends DefaultChannelConfig imp
     }
 
     private int getInt(int level, int name) {
-        try {
-            return socket.getIntOption(level, name);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        return SocketOptions.getInt(socket, level, name);
     }
 
     private void setInt(int level, int name, int value) {
-        try {
-            socket.setIntOption(level, name, value);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        SocketOptions.setInt(socket, level, name, value);
     }
 
     @Override

@@ -141,19 +141,11 @@ public final class AfdSocketChannelConfig extends DefaultChannelConfig implement
     }
 
     private int getInt(int level, int name) {
-        try {
-            return socket.getIntOption(level, name);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        return SocketOptions.getInt(socket, level, name);
     }
 
     private void setInt(int level, int name, int value) {
-        try {
-            socket.setIntOption(level, name, value);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
+        SocketOptions.setInt(socket, level, name, value);
     }
 
     @Override
