@@ -17,7 +17,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.LeakPresenceDetector;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.StringUtil;
-import io.tofunetty.afd.internal.AfdChannelCounters;
+import io.tofunetty.afd.internal.AfdCounters;
 import io.tofunetty.afd.internal.SocketSendBuffers;
 import io.tofunetty.afd.internal.WinsockErrors;
 import io.tofunetty.afd.internal.WinsockExceptions;
@@ -146,7 +146,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                 adjustMaxBytesPerGatheringWrite(attempted, written, buffers.maxBytes());
             }
         }
-        AfdChannelCounters.recordSend(readable, written);
+        AfdCounters.recordSend(readable, written);
         if (written > 0) {
             in.removeBytes(written);
             return 1;
@@ -163,7 +163,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         }
         long attempted = buffers.size();
         long written = buffers.send(socket);
-        AfdChannelCounters.recordSend(attempted, written);
+        AfdCounters.recordSend(attempted, written);
         if (written > 0) {
             adjustMaxBytesPerGatheringWrite(attempted, written, buffers.maxBytes());
             in.removeBytes(written);

@@ -239,6 +239,7 @@ public final class AfdPoller {
         s.failures = 0;
         // s.queued is left alone: a queue entry from the slot's previous life is simply processed for this one.
         used.set(id);
+        AfdCounters.pollSlotTaken();
         return s;
     }
 
@@ -327,6 +328,7 @@ public final class AfdPoller {
             if (status == NtStatus.PENDING || status == NtStatus.SUCCESS) {
                 s.status = PENDING; // SUCCESS: ready at arm, the packet is queued anyway
                 inFlight++;
+                AfdCounters.pollIssued();
             } else {
                 dispatched += armFailed(s, status, sink);
             }
@@ -411,6 +413,7 @@ public final class AfdPoller {
         }
         s.status = IDLE;
         inFlight--;
+        AfdCounters.pollCompleted();
         if (s.deletePending) {
             freeSlot(s);
             return 0;
@@ -517,6 +520,7 @@ public final class AfdPoller {
         s.deletePending = false;
         s.interest = 0;
         used.clear(s.id);
+        AfdCounters.pollSlotFreed();
     }
 
     // ------------------------------------------------------------------ shutdown and introspection

@@ -34,6 +34,7 @@ public final class JnaAfdDriver implements AfdDriver {
             throw win32("CreateIoCompletionPort", Kernel32.lastError());
         }
         this.port = p;
+        AfdCounters.nativeHandleOpened();
         this.scratch = Mem.allocate(32);
     }
 
@@ -76,6 +77,7 @@ public final class JnaAfdDriver implements AfdDriver {
                 Kernel32.CloseHandle(device);
                 throw win32("SetFileCompletionNotificationModes", err);
             }
+            AfdCounters.nativeHandleOpened();
             return device;
         } finally {
             Mem.free(m);
@@ -140,6 +142,7 @@ public final class JnaAfdDriver implements AfdDriver {
     @Override
     public void closeDevice(long device) {
         Kernel32.CloseHandle(device);
+        AfdCounters.nativeHandleClosed();
     }
 
     @Override
@@ -147,6 +150,7 @@ public final class JnaAfdDriver implements AfdDriver {
         if (!closed) {
             closed = true;
             Kernel32.CloseHandle(port);
+            AfdCounters.nativeHandleClosed();
             Mem.free(scratch);
         }
     }

@@ -1,7 +1,5 @@
 package io.tofunetty.afd.channel;
 
-import com.sun.jna.Function;
-import com.sun.jna.Memory;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -13,26 +11,19 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandler;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.tofunetty.afd.AfdIoHandler;
 import io.tofunetty.afd.AfdServerSocketChannel;
 import io.tofunetty.afd.AfdSocketChannel;
-import io.tofunetty.afd.internal.AfdChannelCounters;
+import io.tofunetty.afd.internal.AfdCounters;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -98,7 +89,7 @@ class AfdChannelLoadTest {
 
     @Test
     void echoServerWithManyConnectionsHeartbeatsFromAnotherThreadAndATimedShutdown() throws Exception {
-        int socketsBefore = AfdChannelCounters.openSockets();
+        int socketsBefore = AfdCounters.openSockets();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, AfdIoHandler.newFactory());
         Queue<Channel> allChannels = new ConcurrentLinkedQueue<>();
         AtomicLong serverData = new AtomicLong();
@@ -183,7 +174,7 @@ class AfdChannelLoadTest {
         assertThat(serverData.get()).isEqualTo(dataExpected);
         assertThat(serverHeartbeats.get()).isEqualTo(heartbeatsExpected);
         assertThat(failure.get()).isNull();
-        assertThat(AfdChannelCounters.openSockets() - socketsBefore).isEqualTo(2 * CONNECTIONS + 1);
+        assertThat(AfdCounters.openSockets() - socketsBefore).isEqualTo(2 * CONNECTIONS + 1);
 
         // Timed shutdown, with every connection still open: the loops close every channel they own.
         group.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS);
@@ -191,27 +182,12 @@ class AfdChannelLoadTest {
         assertThat(clientsClosed.await(1, TimeUnit.SECONDS)).isTrue();
         assertThat(server.isOpen()).isFalse();
         assertThat(allChannels).hasSize(2 * CONNECTIONS).allSatisfy(ch -> assertThat(ch.isOpen()).isFalse());
-        assertThat(AfdChannelCounters.openSockets()).isEqualTo(socketsBefore);
+        assertThat(AfdCounters.openSockets()).isEqualTo(socketsBefore);
     }
 
     @Test
     void thousandConnectionsOpenedAndClosedLeaveNoSocketSlotHandleOrBufferBehind() throws Exception {
-        Map<ThreadAwareExecutor, IoHandler> handlers = new ConcurrentHashMap<>();
-        IoHandlerFactory afd = AfdIoHandler.newFactory();
-        IoHandlerFactory recording = new IoHandlerFactory() {
-            @Override
-            public IoHandler newHandler(ThreadAwareExecutor executor) {
-                IoHandler h = afd.newHandler(executor);
-                handlers.put(executor, h);
-                return h;
-            }
-
-            @Override
-            public boolean isChangingThreadSupported() {
-                return afd.isChangingThreadSupported();
-            }
-        };
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, recording);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, AfdIoHandler.newFactory());
         // An unpooled allocator counts its live direct memory exactly (a pooled one keeps caches).
         UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(true);
         try {
@@ -220,19 +196,13 @@ class AfdChannelLoadTest {
                     .childHandler(new EchoAndClose()).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
             // Warm up (thread-locals, lazily opened AFD device handles), then measure.
             churn(group, server, alloc, 50);
-            int socketsBefore = AfdChannelCounters.openSockets();
-            int slotsBefore = slotsInUse(handlers);
-            long handlesBefore = processHandleCount();
+            TransportResources before = TransportResources.now();
 
             churn(group, server, alloc, CHURN);
 
-            assertThat(AfdChannelCounters.openSockets()).as("open sockets").isEqualTo(socketsBefore);
-            assertThat(slotsInUse(handlers)).as("poll slots in use").isEqualTo(slotsBefore);
+            TransportResources.assertReturnedTo(before);
             assertThat(alloc.metric().usedDirectMemory()).as("direct memory of live buffers").isZero();
             assertThat(alloc.metric().usedHeapMemory()).as("heap memory of live buffers").isZero();
-            // The JVM opens and closes handles of its own (threads, events); a leaked socket per connection
-            // would show as ~2000.
-            assertThat(processHandleCount() - handlesBefore).as("process handles").isLessThan(100);
             server.close().sync();
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
@@ -257,44 +227,5 @@ class AfdChannelLoadTest {
             assertThat(echoed.await(10, TimeUnit.SECONDS)).as("echo on connection " + i).isTrue();
             assertThat(ch.closeFuture().await(10, TimeUnit.SECONDS)).as("closed by the server: " + i).isTrue();
         }
-        // Let the server side finish closing its children and the loops drain their cancelled polls.
-        for (EventLoop loop : loops(group)) {
-            loop.submit(() -> { }).sync();
-        }
-        Thread.sleep(200);
-        for (EventLoop loop : loops(group)) {
-            loop.submit(() -> { }).sync();
-        }
-    }
-
-    private static List<EventLoop> loops(EventLoopGroup group) {
-        List<EventLoop> loops = new ArrayList<>();
-        group.forEach(e -> loops.add((EventLoop) e));
-        return loops;
-    }
-
-    /**
-     * Sum of the handlers' poll slots in use (live registrations plus cancelled ones whose last packet has not
-     * arrived), each read on its own loop thread. AfdIoHandler keeps the count package-private, hence reflection.
-     */
-    private static int slotsInUse(Map<ThreadAwareExecutor, IoHandler> handlers) throws Exception {
-        Method slots = AfdIoHandler.class.getDeclaredMethod("slotsInUse");
-        slots.setAccessible(true);
-        assertThat(handlers).hasSize(2);
-        int total = 0;
-        for (Map.Entry<ThreadAwareExecutor, IoHandler> e : handlers.entrySet()) {
-            IoHandler h = e.getValue();
-            total += ((EventLoop) e.getKey()).submit(() -> (Integer) slots.invoke(h)).get(10, TimeUnit.SECONDS);
-        }
-        return total;
-    }
-
-    private static long processHandleCount() {
-        Function getCurrentProcess = Function.getFunction("kernel32", "GetCurrentProcess");
-        Function getProcessHandleCount = Function.getFunction("kernel32", "GetProcessHandleCount");
-        Memory count = new Memory(4);
-        Object process = getCurrentProcess.invokePointer(new Object[0]);
-        assertThat(getProcessHandleCount.invokeInt(new Object[] {process, count})).isNotZero();
-        return count.getInt(0) & 0xFFFFFFFFL;
     }
 }

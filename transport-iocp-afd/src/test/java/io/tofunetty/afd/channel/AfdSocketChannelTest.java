@@ -30,7 +30,7 @@ import io.tofunetty.afd.AfdIoHandler;
 import io.tofunetty.afd.AfdServerSocketChannel;
 import io.tofunetty.afd.AfdSocketChannel;
 import io.tofunetty.afd.AfdSocketChannelConfig;
-import io.tofunetty.afd.internal.AfdChannelCounters;
+import io.tofunetty.afd.internal.AfdCounters;
 import io.tofunetty.afd.internal.WinsockExceptions;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterAll;
@@ -181,7 +181,7 @@ class AfdSocketChannelTest {
                         }
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        long fullBefore = AfdChannelCounters.sendBufferFull() + AfdChannelCounters.partialSends();
+        long fullBefore = AfdCounters.sendBufferFull() + AfdCounters.partialSends();
         byte[] data = new byte[MIB];
         new Random(42).nextBytes(data);
         MessageDigest received = MessageDigest.getInstance("SHA-256");
@@ -224,7 +224,7 @@ class AfdSocketChannelTest {
             assertThat(received.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
             assertThat(serverWritability).startsWith(false).endsWith(true);
             assertThat(clientWritability).startsWith(false).endsWith(true);
-            assertThat(AfdChannelCounters.sendBufferFull() + AfdChannelCounters.partialSends())
+            assertThat(AfdCounters.sendBufferFull() + AfdCounters.partialSends())
                     .as("sends that found the socket buffer full or took only part").isGreaterThan(fullBefore);
         } finally {
             client.close().sync();
