@@ -42,10 +42,6 @@ final class TestSupport {
     }
 
     /**
-     * The transports the tests run on in this JVM. Adding a transport (AFD in the Windows tier) is one line here.
-     * On Linux epoll must be available: a missing native library fails the tests instead of skipping them.
-     */
-    /**
      * The transports under test in this JVM: NIO and epoll on Linux; on a Windows JVM (the Windows tier, under Wine
      * on Linux) the AFD transport only, since NIO is covered on Linux and every Windows-tier minute counts.
      */
