@@ -1,16 +1,12 @@
 package io.tofunetty.afd;
 
-import io.netty.channel.ChannelConfig;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
-import io.netty.channel.ChannelMetadata;
-import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.tofunetty.afd.internal.DomainSockets;
 import io.tofunetty.afd.internal.WinsockSocket;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 
 /**
@@ -35,9 +31,7 @@ import java.net.SocketAddress;
  *       promises a Unix file descriptor ({@code fd()}), which a Winsock SOCKET is not.</li>
  * </ul>
  */
-public final class AfdServerDomainSocketChannel extends AbstractAfdChannel implements ServerChannel {
-    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
-
+public final class AfdServerDomainSocketChannel extends AbstractAfdServerChannel {
     private final AfdServerDomainSocketChannelConfig config;
     private volatile DomainSocketAddress local;
     /** The socket file this listener created, deleted again on close. */
@@ -45,23 +39,13 @@ public final class AfdServerDomainSocketChannel extends AbstractAfdChannel imple
 
     /** A listener on a new AF_UNIX stream socket. */
     public AfdServerDomainSocketChannel() {
-        super(null, AfdDomainSocketChannel.newSocket(), false, 0);
+        super(AfdDomainSocketChannel.newSocket());
         config = new AfdServerDomainSocketChannelConfig(this);
-    }
-
-    @Override
-    public ChannelMetadata metadata() {
-        return METADATA;
     }
 
     @Override
     public AfdServerDomainSocketChannelConfig config() {
         return config;
-    }
-
-    @Override
-    int readBit() {
-        return AfdIoOps.ACCEPT;
     }
 
     @Override
@@ -77,11 +61,6 @@ public final class AfdServerDomainSocketChannel extends AbstractAfdChannel imple
     @Override
     protected SocketAddress localAddress0() {
         return local;
-    }
-
-    @Override
-    protected SocketAddress remoteAddress0() {
-        return null;
     }
 
     @Override
@@ -109,73 +88,12 @@ public final class AfdServerDomainSocketChannel extends AbstractAfdChannel imple
     }
 
     @Override
-    protected boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) {
-        throw new UnsupportedOperationException("a server channel does not connect");
+    WinsockSocket acceptSocket() throws IOException {
+        return DomainSockets.accept(socket);
     }
 
     @Override
-    protected void doWrite(ChannelOutboundBuffer in) {
-        throw new UnsupportedOperationException("a server channel does not write");
-    }
-
-    @Override
-    protected Object filterOutboundMessage(Object msg) {
-        throw new UnsupportedOperationException("a server channel does not write");
-    }
-
-    @Override
-    protected AbstractAfdUnsafe newUnsafe() {
-        return new ServerDomainUnsafe();
-    }
-
-    private final class ServerDomainUnsafe extends AbstractAfdUnsafe {
-        @Override
-        public void connect(SocketAddress remote, SocketAddress localAddress, ChannelPromise promise) {
-            promise.setFailure(new UnsupportedOperationException("a server channel does not connect"));
-        }
-
-        @Override
-        void inReady() {
-            assert eventLoop().inEventLoop();
-            ChannelConfig config = config();
-            AfdRecvHandle allocHandle = recvBufAllocHandle();
-            ChannelPipeline pipeline = pipeline();
-            allocHandle.reset(config);
-            allocHandle.attemptedBytesRead(1);
-            Throwable exception = null;
-            try {
-                try {
-                    do {
-                        WinsockSocket accepted = DomainSockets.accept(socket);
-                        if (accepted == null) {
-                            allocHandle.lastBytesRead(-1);
-                            break;
-                        }
-                        allocHandle.lastBytesRead(1);
-                        allocHandle.incMessagesRead(1);
-                        readPending = false;
-                        AfdDomainSocketChannel child;
-                        try {
-                            child = new AfdDomainSocketChannel(AfdServerDomainSocketChannel.this, accepted, local);
-                        } catch (Throwable t) {
-                            AfdSocketChannel.closeQuietly(accepted);
-                            throw t;
-                        }
-                        pipeline.fireChannelRead(child);
-                    } while (allocHandle.continueReading());
-                } catch (Throwable t) {
-                    exception = t;
-                }
-                allocHandle.readComplete();
-                pipeline.fireChannelReadComplete();
-                if (exception != null) {
-                    pipeline.fireExceptionCaught(exception);
-                }
-            } finally {
-                if (shouldStopReading(config)) {
-                    clearReadFlag();
-                }
-            }
-        }
+    Channel newChildChannel(WinsockSocket accepted) {
+        return new AfdDomainSocketChannel(this, accepted, local);
     }
 }
