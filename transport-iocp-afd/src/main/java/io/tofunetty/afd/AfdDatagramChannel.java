@@ -84,7 +84,7 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
     private AfdDatagramChannel(WinsockSocket socket) {
         super(null, socket, false, 0);
         try {
-            config = new AfdDatagramChannelConfig(this, socket);
+            config = new AfdDatagramChannelConfig(this);
         } catch (RuntimeException e) {
             AfdSocketChannel.closeQuietly(socket);
             throw e;

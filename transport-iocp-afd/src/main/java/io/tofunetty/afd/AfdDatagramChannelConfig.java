@@ -3,7 +3,6 @@ package io.tofunetty.afd;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
@@ -11,7 +10,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramChannelConfig;
 import io.tofunetty.afd.internal.DatagramSockets;
 import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockSocket;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -43,13 +41,11 @@ import static io.netty.channel.ChannelOption.SO_SNDBUF;
  * <p>Reads use a {@link FixedRecvByteBufAllocator} of 2048 bytes by default, as Netty's NIO and epoll datagram
  * channels do; a longer datagram is truncated to the buffer, as the JDK does.
  */
-public final class AfdDatagramChannelConfig extends DefaultChannelConfig implements DatagramChannelConfig {
-    private final WinsockSocket socket;
+public final class AfdDatagramChannelConfig extends AbstractAfdChannelConfig implements DatagramChannelConfig {
     private volatile boolean activeOnRegistration;
 
-    AfdDatagramChannelConfig(AfdDatagramChannel channel, WinsockSocket socket) {
+    AfdDatagramChannelConfig(AfdDatagramChannel channel) {
         super(channel, new FixedRecvByteBufAllocator(2048));
-        this.socket = socket;
     }
 
     @Override
@@ -136,14 +132,6 @@ public final class AfdDatagramChannelConfig extends DefaultChannelConfig impleme
                     "DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION can only be changed before the channel is registered");
         }
         activeOnRegistration = value;
-    }
-
-    private int getInt(int level, int name) {
-        return SocketOptions.getInt(socket, level, name);
-    }
-
-    private void setInt(int level, int name, int value) {
-        SocketOptions.setInt(socket, level, name, value);
     }
 
     /** Sets an IPv4-level option on a dual-stack socket, where Windows accepts it (it applies to IPv4 groups). */
@@ -338,11 +326,6 @@ public final class AfdDatagramChannelConfig extends DefaultChannelConfig impleme
     }
 
     @Override
-    protected void autoReadCleared() {
-        ((AbstractAfdChannel) channel).clearReadFlag();
-    }
-
-    @Override
     @Deprecated
     public AfdDatagramChannelConfig setMaxMessagesPerRead(int maxMessagesPerRead) {
         super.setMaxMessagesPerRead(maxMessagesPerRead);
@@ -369,10 +352,6 @@ public final class AfdDatagramChannelConfig extends DefaultChannelConfig impleme
 
     @Override
     public AfdDatagramChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
-        if (!(allocator.newHandle() instanceof RecvByteBufAllocator.ExtendedHandle)) {
-            throw new IllegalArgumentException("allocator.newHandle() must return a "
-                    + RecvByteBufAllocator.ExtendedHandle.class.getName() + ", got " + allocator);
-        }
         super.setRecvByteBufAllocator(allocator);
         return this;
     }

@@ -54,7 +54,7 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
     public AfdDomainSocketChannel() {
         super(newSocket());
         parent = null;
-        config = new AfdDomainSocketChannelConfig(this, socket);
+        config = new AfdDomainSocketChannelConfig(this);
     }
 
     /** A channel on a connection accepted by {@code parent}. */
@@ -64,7 +64,7 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
         super(accepted);
         this.parent = parent;
         this.local = local;
-        config = new AfdDomainSocketChannelConfig(this, accepted);
+        config = new AfdDomainSocketChannelConfig(this);
         active = true;
         onActive();
     }

@@ -3,13 +3,11 @@ package io.tofunetty.afd;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockSocket;
 
 import java.util.Map;
 
@@ -22,16 +20,14 @@ import static io.netty.channel.ChannelOption.SO_SNDBUF;
  * and written to the socket; a failing call surfaces as a {@link ChannelException} with the Winsock error) and
  * Netty's generic options. There is no read mode: Windows AF_UNIX sockets cannot pass file descriptors.
  */
-public final class AfdDomainSocketChannelConfig extends DefaultChannelConfig implements DuplexChannelConfig {
+public final class AfdDomainSocketChannelConfig extends AbstractAfdChannelConfig implements DuplexChannelConfig {
     private static final long DEFAULT_MAX_BYTES_PER_GATHERING_WRITE = 256 * 1024;
 
-    private final WinsockSocket socket;
     private volatile boolean allowHalfClosure;
     private volatile long maxBytesPerGatheringWrite = DEFAULT_MAX_BYTES_PER_GATHERING_WRITE;
 
-    AfdDomainSocketChannelConfig(AfdDomainSocketChannel channel, WinsockSocket socket) {
+    AfdDomainSocketChannelConfig(AfdDomainSocketChannel channel) {
         super(channel);
-        this.socket = socket;
     }
 
     @Override
@@ -69,29 +65,21 @@ public final class AfdDomainSocketChannelConfig extends DefaultChannelConfig imp
         return true;
     }
 
-    private int getInt(int name) {
-        return SocketOptions.getInt(socket, Winsock.SOL_SOCKET, name);
-    }
-
-    private void setInt(int name, int value) {
-        SocketOptions.setInt(socket, Winsock.SOL_SOCKET, name, value);
-    }
-
     public int getReceiveBufferSize() {
-        return getInt(Winsock.SO_RCVBUF);
+        return getInt(Winsock.SOL_SOCKET, Winsock.SO_RCVBUF);
     }
 
     public AfdDomainSocketChannelConfig setReceiveBufferSize(int receiveBufferSize) {
-        setInt(Winsock.SO_RCVBUF, receiveBufferSize);
+        setInt(Winsock.SOL_SOCKET, Winsock.SO_RCVBUF, receiveBufferSize);
         return this;
     }
 
     public int getSendBufferSize() {
-        return getInt(Winsock.SO_SNDBUF);
+        return getInt(Winsock.SOL_SOCKET, Winsock.SO_SNDBUF);
     }
 
     public AfdDomainSocketChannelConfig setSendBufferSize(int sendBufferSize) {
-        setInt(Winsock.SO_SNDBUF, sendBufferSize);
+        setInt(Winsock.SOL_SOCKET, Winsock.SO_SNDBUF, sendBufferSize);
         return this;
     }
 
@@ -112,11 +100,6 @@ public final class AfdDomainSocketChannelConfig extends DefaultChannelConfig imp
 
     void setMaxBytesPerGatheringWrite(long maxBytesPerGatheringWrite) {
         this.maxBytesPerGatheringWrite = maxBytesPerGatheringWrite;
-    }
-
-    @Override
-    protected void autoReadCleared() {
-        ((AbstractAfdChannel) channel).clearReadFlag();
     }
 
     @Override
@@ -146,10 +129,6 @@ public final class AfdDomainSocketChannelConfig extends DefaultChannelConfig imp
 
     @Override
     public AfdDomainSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
-        if (!(allocator.newHandle() instanceof RecvByteBufAllocator.ExtendedHandle)) {
-            throw new IllegalArgumentException("allocator.newHandle() must return a "
-                    + RecvByteBufAllocator.ExtendedHandle.class.getName() + ", got " + allocator);
-        }
         super.setRecvByteBufAllocator(allocator);
         return this;
     }

@@ -2,7 +2,6 @@ package io.tofunetty.afd;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
@@ -13,7 +12,7 @@ import java.util.Map;
 import static io.netty.channel.ChannelOption.SO_BACKLOG;
 
 /** The configuration of an {@link AfdServerDomainSocketChannel}: SO_BACKLOG and Netty's generic options. */
-public final class AfdServerDomainSocketChannelConfig extends DefaultChannelConfig {
+public final class AfdServerDomainSocketChannelConfig extends AbstractAfdChannelConfig {
     private volatile int backlog = NetUtil.SOMAXCONN;
 
     AfdServerDomainSocketChannelConfig(AfdServerDomainSocketChannel channel) {
@@ -57,11 +56,6 @@ public final class AfdServerDomainSocketChannelConfig extends DefaultChannelConf
     }
 
     @Override
-    protected void autoReadCleared() {
-        ((AbstractAfdChannel) channel).clearReadFlag();
-    }
-
-    @Override
     public AfdServerDomainSocketChannelConfig setAllocator(ByteBufAllocator allocator) {
         super.setAllocator(allocator);
         return this;
@@ -69,10 +63,6 @@ public final class AfdServerDomainSocketChannelConfig extends DefaultChannelConf
 
     @Override
     public AfdServerDomainSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
-        if (!(allocator.newHandle() instanceof RecvByteBufAllocator.ExtendedHandle)) {
-            throw new IllegalArgumentException("allocator.newHandle() must return a "
-                    + RecvByteBufAllocator.ExtendedHandle.class.getName() + ", got " + allocator);
-        }
         super.setRecvByteBufAllocator(allocator);
         return this;
     }

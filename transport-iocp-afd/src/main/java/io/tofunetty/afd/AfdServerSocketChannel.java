@@ -34,7 +34,7 @@ public final class AfdServerSocketChannel extends AbstractAfdServerChannel imple
     private AfdServerSocketChannel(WinsockSocket socket) {
         super(socket);
         try {
-            config = new AfdServerSocketChannelConfig(this, socket);
+            config = new AfdServerSocketChannelConfig(this);
         } catch (RuntimeException e) {
             AfdSocketChannel.closeQuietly(socket);
             throw e;

@@ -2,14 +2,12 @@ package io.tofunetty.afd;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ServerSocketChannelConfig;
 import io.netty.util.NetUtil;
 import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockSocket;
 
 import java.util.Map;
 
@@ -22,13 +20,11 @@ import static io.netty.channel.ChannelOption.SO_REUSEADDR;
  * SO_RCVBUF and SO_REUSEADDR (inherited by accepted sockets), and
  * {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}.
  */
-public final class AfdServerSocketChannelConfig extends DefaultChannelConfig implements ServerSocketChannelConfig {
-    private final WinsockSocket socket;
+public final class AfdServerSocketChannelConfig extends AbstractAfdChannelConfig implements ServerSocketChannelConfig {
     private volatile int backlog = NetUtil.SOMAXCONN;
 
-    AfdServerSocketChannelConfig(AfdServerSocketChannel channel, WinsockSocket socket) {
+    AfdServerSocketChannelConfig(AfdServerSocketChannel channel) {
         super(channel);
-        this.socket = socket;
     }
 
     @Override
@@ -70,14 +66,6 @@ public final class AfdServerSocketChannelConfig extends DefaultChannelConfig imp
             return super.setOption(option, value);
         }
         return true;
-    }
-
-    private int getInt(int level, int name) {
-        return SocketOptions.getInt(socket, level, name);
-    }
-
-    private void setInt(int level, int name, int value) {
-        SocketOptions.setInt(socket, level, name, value);
     }
 
     @Override
@@ -133,11 +121,6 @@ public final class AfdServerSocketChannelConfig extends DefaultChannelConfig imp
     }
 
     @Override
-    protected void autoReadCleared() {
-        ((AbstractAfdChannel) channel).clearReadFlag();
-    }
-
-    @Override
     public AfdServerSocketChannelConfig setConnectTimeoutMillis(int connectTimeoutMillis) {
         super.setConnectTimeoutMillis(connectTimeoutMillis);
         return this;
@@ -164,10 +147,6 @@ public final class AfdServerSocketChannelConfig extends DefaultChannelConfig imp
 
     @Override
     public AfdServerSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
-        if (!(allocator.newHandle() instanceof RecvByteBufAllocator.ExtendedHandle)) {
-            throw new IllegalArgumentException("allocator.newHandle() must return a "
-                    + RecvByteBufAllocator.ExtendedHandle.class.getName() + ", got " + allocator);
-        }
         super.setRecvByteBufAllocator(allocator);
         return this;
     }

@@ -37,20 +37,20 @@ public final class AfdSocketChannel extends AbstractAfdStreamChannel implements 
 
     private AfdSocketChannel(WinsockSocket socket) {
         super(socket);
-        config = newConfig(socket);
+        config = newConfig();
     }
 
     /** A channel on a socket accepted by {@code parent}. */
     AfdSocketChannel(Channel parent, WinsockSocket accepted) {
         super(parent, accepted);
-        config = newConfig(accepted);
+        config = newConfig();
     }
 
-    private AfdSocketChannelConfig newConfig(WinsockSocket s) {
+    private AfdSocketChannelConfig newConfig() {
         try {
-            return new AfdSocketChannelConfig(this, s);
+            return new AfdSocketChannelConfig(this);
         } catch (RuntimeException e) {
-            closeQuietly(s);
+            closeQuietly(socket);
             throw e;
         }
     }

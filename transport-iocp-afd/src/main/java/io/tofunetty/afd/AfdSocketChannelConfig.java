@@ -3,14 +3,12 @@ package io.tofunetty.afd;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.internal.PlatformDependent;
 import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockSocket;
 
 import java.io.IOException;
 import java.util.List;
@@ -30,18 +28,16 @@ import static io.netty.channel.ChannelOption.TCP_NODELAY;
  * Winsock socket, plus {@link AfdChannelOption}'s keep-alive timings. A failing socket call surfaces as a
  * {@link ChannelException} carrying the Winsock error.
  */
-public final class AfdSocketChannelConfig extends DefaultChannelConfig implements SocketChannelConfig {
+public final class AfdSocketChannelConfig extends AbstractAfdChannelConfig implements SocketChannelConfig {
     private static final long DEFAULT_MAX_BYTES_PER_GATHERING_WRITE = 256 * 1024;
 
-    private final WinsockSocket socket;
     private volatile boolean allowHalfClosure;
     private volatile long maxBytesPerGatheringWrite = DEFAULT_MAX_BYTES_PER_GATHERING_WRITE;
     /** SO_LINGER as last set through this config (-1: off, the Windows default), so close() needs no getsockopt. */
     private volatile int lingerSet = -1;
 
-    AfdSocketChannelConfig(AfdSocketChannel channel, WinsockSocket socket) {
+    AfdSocketChannelConfig(AfdSocketChannel channel) {
         super(channel);
-        this.socket = socket;
         if (PlatformDependent.canEnableTcpNoDelayByDefault()) {
             setTcpNoDelay(true);
         }
@@ -138,14 +134,6 @@ public final class AfdSocketChannelConfig extends DefaultChannelConfig implement
             throw new IllegalArgumentException(option.name() + " must be positive, got " + value);
         }
         return value;
-    }
-
-    private int getInt(int level, int name) {
-        return SocketOptions.getInt(socket, level, name);
-    }
-
-    private void setInt(int level, int name, int value) {
-        SocketOptions.setInt(socket, level, name, value);
     }
 
     @Override
@@ -272,11 +260,6 @@ public final class AfdSocketChannelConfig extends DefaultChannelConfig implement
     }
 
     @Override
-    protected void autoReadCleared() {
-        ((AbstractAfdChannel) channel).clearReadFlag();
-    }
-
-    @Override
     public AfdSocketChannelConfig setConnectTimeoutMillis(int connectTimeoutMillis) {
         super.setConnectTimeoutMillis(connectTimeoutMillis);
         return this;
@@ -303,10 +286,6 @@ public final class AfdSocketChannelConfig extends DefaultChannelConfig implement
 
     @Override
     public AfdSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
-        if (!(allocator.newHandle() instanceof RecvByteBufAllocator.ExtendedHandle)) {
-            throw new IllegalArgumentException("allocator.newHandle() must return a "
-                    + RecvByteBufAllocator.ExtendedHandle.class.getName() + ", got " + allocator);
-        }
         super.setRecvByteBufAllocator(allocator);
         return this;
     }
