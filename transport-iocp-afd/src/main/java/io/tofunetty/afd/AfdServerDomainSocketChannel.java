@@ -66,7 +66,7 @@ public final class AfdServerDomainSocketChannel extends AbstractAfdServerChannel
     @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
         String path = DomainSockets.path(localAddress);
-        DomainSockets.removeStaleSocketFile(path);
+        DomainSockets.checkPathFree(path);
         DomainSockets.bind(socket, path);
         boundPath = path;
         socket.listen(config.getBacklog());

@@ -116,7 +116,7 @@ public final class DatagramSockets {
      * longer and got truncated, as the JDK does), or {@link #WOULD_BLOCK}. The sender is left for
      * {@link #lastSender()} on this thread.
      *
-     * @throws PortUnreachableException when Windows reports an ICMP error (WSAECONNRESET/WSAENETRESET): every
+     * @throws PortUnreachableException when the stack reports an ICMP error ({@link #isIcmpReport}): every
      *                                  report queued so far is consumed with it, and the socket stays usable
      */
     public static int recvFrom(WinsockSocket socket, long address, int length) throws IOException {
@@ -136,6 +136,7 @@ public final class DatagramSockets {
                 return length; // the buffer holds the datagram's first bytes; the rest is gone
             case WinsockErrors.WSAECONNRESET:
             case WinsockErrors.WSAENETRESET:
+            case WinsockErrors.WSAECONNREFUSED:
                 discardQueuedReports(socket, sa, lenCell);
                 throw new PortUnreachableException("recvfrom() failed: " + WinsockExceptions.describe(err));
             default:
@@ -158,12 +159,22 @@ public final class DatagramSockets {
                 return;
             }
             int err = Winsock.lastError();
-            if (err != WinsockErrors.WSAECONNRESET && err != WinsockErrors.WSAENETRESET) {
+            if (!isIcmpReport(err)) {
                 return; // WSAEWOULDBLOCK, or WSAEMSGSIZE for a datagram longer than the byte: nothing more to take
             }
             Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
             Winsock.recvfrom(socket.handle(), oneByte, 1, 0, sa, lenCell);
         }
+    }
+
+    /**
+     * Whether a UDP call's error is an ICMP report for an earlier datagram: WSAECONNRESET (Windows, with
+     * SIO_UDP_CONNRESET on), WSAENETRESET (time exceeded), or WSAECONNREFUSED, which Wine 8.0 passes on from
+     * Linux's ECONNREFUSED for a connected socket's send.
+     */
+    private static boolean isIcmpReport(int err) {
+        return err == WinsockErrors.WSAECONNRESET || err == WinsockErrors.WSAENETRESET
+                || err == WinsockErrors.WSAECONNREFUSED;
     }
 
     /**
@@ -216,7 +227,7 @@ public final class DatagramSockets {
         if (err == WinsockErrors.WSAEWOULDBLOCK) {
             return false;
         }
-        if (err == WinsockErrors.WSAECONNRESET || err == WinsockErrors.WSAENETRESET) {
+        if (isIcmpReport(err)) {
             throw new PortUnreachableException((recipient == null ? "send()" : "sendto(" + recipient + ')')
                     + " failed: " + WinsockExceptions.describe(err));
         }

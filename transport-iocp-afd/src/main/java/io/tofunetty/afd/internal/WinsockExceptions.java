@@ -58,7 +58,7 @@ public final class WinsockExceptions {
         private static final long serialVersionUID = 1L;
         private final int errorCode;
 
-        WinsockBindException(String message, int errorCode) {
+        public WinsockBindException(String message, int errorCode) {
             super(message);
             this.errorCode = errorCode;
         }

@@ -299,7 +299,10 @@ class AfdDatagramChannelTest {
                 errors.add(first);
             }
             got.errors.drainTo(errors);
-            boolean told = errors.stream().anyMatch(e -> e instanceof PortUnreachableException);
+            // Under Wine a send after the report fails with Linux's ECONNREFUSED, which NIO passes on as a plain
+            // IOException "Connection refused"; this transport says PortUnreachableException, as on Windows.
+            boolean told = errors.stream().anyMatch(e -> e instanceof PortUnreachableException
+                    || e instanceof java.io.IOException && String.valueOf(e.getMessage()).contains("refused"));
             // The channel stays usable: once someone listens on that port, it answers.
             echo = new Bootstrap().group(loops).channel(type).handler(new Echo()).bind(nowhere).sync().channel();
             ch.writeAndFlush(ascii("alive")).await();
@@ -317,8 +320,9 @@ class AfdDatagramChannelTest {
      * As with NIO on Windows, a connected channel is told that its peer's port is closed: SIO_UDP_CONNRESET is on
      * while connected and off again after a disconnect (what the JDK's connect0 and disconnect0 set), the report
      * reaches exceptionCaught as a {@link PortUnreachableException} on a later read, and the channel stays open and
-     * usable without spinning. Wine 8.0 reports nothing to a connected UDP socket (docs/testing.md): there the test
-     * checks what was asked of the kernel and that NIO and this transport behave alike.
+     * usable without spinning. Wine 8.0 never reports the ICMP to a read (docs/testing.md); a later send may fail
+     * with ECONNREFUSED, or nothing happens, and afterwards the socket receives nothing. There the test checks what
+     * was asked of the kernel, that any report is a PortUnreachableException, and that NIO ends up as this transport.
      */
     @Test
     void aConnectedChannelIsToldOfAnUnreachablePortAsNioIs() throws Exception {
@@ -342,17 +346,19 @@ class AfdDatagramChannelTest {
         try {
             UnreachableOutcome nio = sendToAClosedPortWhileConnected(nioGroup, NioDatagramChannel.class);
             UnreachableOutcome afd = sendToAClosedPortWhileConnected(group, AfdDatagramChannel.class);
-            assertThat(afd.toldPortUnreachable()).as("AFD %s, NIO %s", afd, nio)
-                    .isEqualTo(nio.toldPortUnreachable());
-            assertThat(afd.errors()).allMatch(e -> e instanceof PortUnreachableException);
+            assertThat(afd.errors()).as("AFD %s", afd).allMatch(e -> e instanceof PortUnreachableException);
             assertThat(afd.readLoops()).as("read loops (a spinning loop runs thousands)").isLessThanOrEqualTo(4);
             assertThat(afd.open()).isTrue();
+            assertThat(nio.open()).isTrue();
             assertThat(afd.receivesAfterwards()).as("AFD %s, NIO %s", afd, nio).isEqualTo(nio.receivesAfterwards());
             if (WINE == null) {
-                // Windows itself: the report arrives, and the channel goes on working.
-                assertThat(afd.toldPortUnreachable()).isTrue();
+                // Windows itself: both are told, and both go on working.
+                assertThat(nio.toldPortUnreachable()).as("NIO %s", nio).isTrue();
+                assertThat(afd.toldPortUnreachable()).as("AFD %s", afd).isTrue();
                 assertThat(afd.receivesAfterwards()).isTrue();
             }
+            // Under Wine whether a report surfaces at all is a race inside Wine (seen for NIO: sometimes an
+            // IOException "Connection refused" from a send, sometimes nothing), so only the end state is compared.
         } finally {
             nioGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
