@@ -53,7 +53,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@link AfdDatagramChannel} against the real Winsock/AFD stack (under Wine on Linux): unconnected and connected
  * UDP over IPv4 and IPv6, what a write may carry, errors that fail one datagram, the ICMP port-unreachable case
- * (SIO_UDP_CONNRESET off), truncation, empty datagrams and the options.
+ * (SIO_UDP_CONNRESET off unconnected, on while connected, compared with NIO), binding after registration (compared
+ * with NIO), truncation, empty datagrams and the options.
  */
 @WindowsTier
 class AfdDatagramChannelTest {
