@@ -48,15 +48,17 @@ import java.nio.channels.UnresolvedAddressException;
  *   <li>Connected and unconnected use; {@link #disconnect()} dissolves the association and the channel stays bound.</li>
  *   <li>A datagram that cannot be sent (unresolved recipient, not connected, a Winsock error) fails its own write
  *       promise; the channel stays open, as with NIO.</li>
- *   <li>SIO_UDP_CONNRESET is off, so an ICMP port unreachable never turns into a reset that spins the loop; should
- *       Windows report one anyway, it reaches the pipeline as a {@link PortUnreachableException} and the channel
- *       stays open.</li>
+ *   <li>ICMP port unreachable reports as with NIO on Windows: a connected channel that sent to a port nobody
+ *       listens on gets a {@link PortUnreachableException} through {@code exceptionCaught} on a later read (once per
+ *       burst of reports) and stays open; an unconnected channel is not told (SIO_UDP_CONNRESET is on only while
+ *       connected, as the JDK sets it).</li>
  *   <li>The no-argument constructor makes a dual-stack IPv6 socket (IPv4 peers appear as IPv4 addresses); plain
  *       IPv4 when IPv6 is unavailable or {@code java.net.preferIPv4Stack} is set. Binding the IPv4 wildcard on a
  *       dual-stack channel binds {@code ::}, as the JDK does.</li>
- *   <li>With {@code DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION} the channel is active once registered; a socket that
- *       is read before being bound gets an implicit bind to the wildcard address and an ephemeral port (Winsock
- *       refuses recvfrom on an unbound socket), as the JDK's DatagramChannel does.</li>
+ *   <li>With {@code DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION} the channel is active once registered and can still be
+ *       bound to any address; as with NIO it receives nothing until it is bound (by {@code bind}, {@code connect},
+ *       or the first write, which binds the wildcard address and an ephemeral port first, as the JDK's
+ *       DatagramChannel does). A failed bind is a {@link java.net.BindException} naming the address.</li>
  * </ul>
  */
 public final class AfdDatagramChannel extends AbstractAfdChannel implements DatagramChannel {
@@ -68,8 +70,10 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
 
     private final AfdDatagramChannelConfig config;
     private volatile InetSocketAddress connectedRemote;
-    /** Known to have a local address (bind, connect, or an implicit bind); checked before arming reads. */
+    /** Known to have a local address (bind, connect, or the implicit bind of a first write); reads wait for it. */
     private boolean bound;
+    /** What SIO_UDP_CONNRESET was last set to and the stack took (off at creation): on while connected. */
+    private volatile boolean portUnreachableReported;
 
     /** A channel on a new UDP socket of the preferred family. */
     public AfdDatagramChannel() {
@@ -181,8 +185,21 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
             localAddress = DatagramSockets.bindable(isa, socket.isIpv6());
         }
         super.doBind(localAddress);
+        becameBound();
+    }
+
+    /**
+     * The socket has a local address now: a read requested while it had none (active on registration) is armed.
+     * Winsock fails recvfrom on an unbound UDP socket, and binding implicitly on the first read would take the
+     * wildcard address that a later bind() asked for another address must then fail on (WSAEINVAL); NIO's channel
+     * does not receive before it is bound either.
+     */
+    private void becameBound() throws Exception {
         bound = true;
         active = true;
+        if (isRegistered() && ((AbstractAfdUnsafe) unsafe()).readPending) {
+            super.doBeginRead();
+        }
     }
 
     @Override
@@ -200,8 +217,10 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
             }
             // A UDP connect only records the peer (and binds if needed): it completes at once.
             socket.connect(remote);
+            // As the JDK's connect0 does: a connected socket is told of ICMP port unreachable reports.
+            portUnreachableReported = DatagramSockets.reportPortUnreachable(socket, true);
             connectedRemote = computeRemoteAddress(remote, socket.remoteAddress());
-            bound = true;
+            becameBound();
             success = true;
             return true;
         } finally {
@@ -215,16 +234,23 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
     protected void doDisconnect() throws Exception {
         DatagramSockets.disconnect(socket);
         connectedRemote = null;
+        // As the JDK's disconnect0 does: an unconnected socket is not told of ICMP reports.
+        if (DatagramSockets.reportPortUnreachable(socket, false)) {
+            portUnreachableReported = false;
+        }
+    }
+
+    /** Whether SIO_UDP_CONNRESET is on, as last set (Winsock cannot read it back): for tests. */
+    boolean isPortUnreachableReported() {
+        return portUnreachableReported;
     }
 
     @Override
     protected void doBeginRead() throws Exception {
         if (!bound) {
-            // Winsock fails recvfrom on an unbound UDP socket: bind like the JDK does, unless sendto already did.
-            if (socket.localAddress() == null) {
-                socket.bind(DatagramSockets.wildcard(socket.isIpv6()));
-            }
-            bound = true;
+            // Not bound yet (active on registration): the read is armed once a bind, connect or write binds it.
+            ((AbstractAfdUnsafe) unsafe()).readPending = true;
+            return;
         }
         super.doBeginRead();
     }
@@ -313,6 +339,17 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
             }
             if (recipient.equals(connected)) {
                 recipient = null; // Winsock refuses sendto with an address on a connected socket
+            }
+        }
+        if (!bound) {
+            // sendto would bind the wildcard implicitly; bind it explicitly, as the JDK's send does, so that a read
+            // waiting for a local address is armed.
+            try {
+                doBind(DatagramSockets.wildcard(socket.isIpv6()));
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
             }
         }
         int length = data.readableBytes();
@@ -467,7 +504,7 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
                         buf = allocHandle.allocate(allocator);
                         int writable = buf.writableBytes();
                         allocHandle.attemptedBytesRead(writable);
-                        int n = DatagramSockets.recvFrom(socket, writeAddress(buf), writable);
+                        int n = receive(writeAddress(buf), writable);
                         if (n == DatagramSockets.WOULD_BLOCK) {
                             buf.release();
                             buf = null;
@@ -506,6 +543,23 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
                     clearReadFlag();
                 }
             }
+        }
+
+        /**
+         * One recvfrom. An ICMP report reaches the pipeline only on a connected channel, as with the JDK's receive0;
+         * an unconnected one (told only if the report raced a disconnect) skips it and reads on.
+         */
+        private int receive(long address, int length) throws IOException {
+            for (int attempt = 0; attempt < 16; attempt++) {
+                try {
+                    return DatagramSockets.recvFrom(socket, address, length);
+                } catch (PortUnreachableException e) {
+                    if (connectedRemote != null) {
+                        throw e;
+                    }
+                }
+            }
+            return DatagramSockets.WOULD_BLOCK; // a stack that keeps reporting: give the loop back, poll again
         }
 
         private long writeAddress(ByteBuf buf) {

@@ -22,9 +22,10 @@ import java.net.SocketAddress;
  *   <li>Addresses are Netty's {@link DomainSocketAddress} (the type epoll and kqueue use; it is a plain Java class in
  *       netty-transport-native-unix-common, usable without Netty's Unix native library). The JDK's
  *       {@link java.net.UnixDomainSocketAddress} (what NIO uses) is accepted for bind and connect too.</li>
- *   <li>Binding a path where a socket file is left over from a listener that is gone deletes that file first; a path
- *       with a live listener, or one holding a regular file or directory, fails the bind with a
- *       {@link java.net.BindException} saying which. Closing the listener deletes its socket file.</li>
+ *   <li>Binding a path that exists fails with a {@link java.net.BindException} "Address already in use" saying what
+ *       is there, as NIO's bind fails: a socket file left over from a listener that is gone is not deleted (telling
+ *       it from a live listener's would take a connect); delete it first. Closing the listener deletes its own
+ *       socket file, and only while the path still holds an AF_UNIX socket file (by its reparse tag).</li>
  *   <li>Where the system has no AF_UNIX sockets (Windows before 10 1803, Wine 8.0) the constructor throws a
  *       {@link ChannelException} whose cause names WSAEAFNOSUPPORT and the reason.</li>
  *   <li>This class does not implement {@code io.netty.channel.unix.ServerDomainSocketChannel}: that interface
@@ -66,7 +67,7 @@ public final class AfdServerDomainSocketChannel extends AbstractAfdServerChannel
     @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
         String path = DomainSockets.path(localAddress);
-        DomainSockets.removeStaleSocketFile(path);
+        DomainSockets.checkPathFree(path);
         DomainSockets.bind(socket, path);
         boundPath = path;
         socket.listen(config.getBacklog());

@@ -17,9 +17,12 @@ import java.util.Enumeration;
  * The UDP side of Winsock for {@code AfdDatagramChannel}: socket creation, recvfrom/sendto by native address,
  * disconnect, multicast membership and the multicast options.
  *
- * <p>Every UDP socket gets SIO_UDP_CONNRESET = FALSE ({@link Winsock#newUdpSocket}): otherwise an ICMP port
- * unreachable for an earlier sendto makes the next recvfrom fail with WSAECONNRESET while the socket stays
- * readable, and a level-triggered poll loop spins on it (spec §6.19).
+ * <p>ICMP port unreachable reports follow the JDK's Windows code (Net.c socket0 and connect0,
+ * DatagramChannelImpl.c disconnect0 and receive0): a UDP socket is created with SIO_UDP_CONNRESET = FALSE
+ * ({@link Winsock#newUdpSocket}), so an unconnected socket is never told; {@link #reportPortUnreachable} turns it on
+ * while the socket is connected, and the next recvfrom after a report then fails with WSAECONNRESET. Windows queues
+ * one such error per report and keeps the socket readable until each is taken, so {@link #recvFrom} takes them all
+ * at once: a level-triggered poll loop never sees the same report twice.
  *
  * <p>The hot calls ({@link #recvFrom}, {@link #sendTo}) run on the event loop and use one native scratch block per
  * thread for the peer's sockaddr, so a datagram costs no native allocation.
@@ -28,7 +31,11 @@ public final class DatagramSockets {
     /** What {@link #recvFrom} returns when no datagram is waiting. */
     public static final int WOULD_BLOCK = -1;
 
-    private static final int SCRATCH_SIZE = SockAddrs.STORAGE_SIZE + 8;
+    /** sockaddr storage, its length cell, and one byte to peek into. */
+    private static final int SCRATCH_SIZE = SockAddrs.STORAGE_SIZE + 16;
+    private static final int PEEK_BYTE = SockAddrs.STORAGE_SIZE + 8;
+    /** A stack that re-reports an error it was asked to consume must not hold the event loop. */
+    private static final int MAX_QUEUED_REPORTS = 1024;
     private static final FastThreadLocal<long[]> SCRATCH = new FastThreadLocal<long[]>() {
         @Override
         protected long[] initialValue() {
@@ -109,8 +116,8 @@ public final class DatagramSockets {
      * longer and got truncated, as the JDK does), or {@link #WOULD_BLOCK}. The sender is left for
      * {@link #lastSender()} on this thread.
      *
-     * @throws PortUnreachableException when Windows reports an ICMP error (WSAECONNRESET/WSAENETRESET) anyway;
-     *                                  the socket stays usable
+     * @throws PortUnreachableException when the stack reports an ICMP error ({@link #isIcmpReport}): every
+     *                                  report queued so far is consumed with it, and the socket stays usable
      */
     public static int recvFrom(WinsockSocket socket, long address, int length) throws IOException {
         long sa = SCRATCH.get()[0];
@@ -129,12 +136,62 @@ public final class DatagramSockets {
                 return length; // the buffer holds the datagram's first bytes; the rest is gone
             case WinsockErrors.WSAECONNRESET:
             case WinsockErrors.WSAENETRESET:
+            case WinsockErrors.WSAECONNREFUSED:
+                discardQueuedReports(socket, sa, lenCell);
                 throw new PortUnreachableException("recvfrom() failed: " + WinsockExceptions.describe(err));
             default:
                 if (err == WinsockErrors.WSAENOTSOCK && !socket.isOpen()) {
                     throw new java.nio.channels.ClosedChannelException();
                 }
                 throw WinsockExceptions.newException("recvfrom()", err);
+        }
+    }
+
+    /**
+     * Takes the ICMP reports still queued behind the one just returned, as the JDK's purgeOutstandingICMP does: peek
+     * one byte; while that fails with a reset, receive it for real. A datagram (or any other answer) ends it.
+     */
+    private static void discardQueuedReports(WinsockSocket socket, long sa, long lenCell) {
+        long oneByte = sa + PEEK_BYTE;
+        for (int i = 0; i < MAX_QUEUED_REPORTS; i++) {
+            Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
+            if (Winsock.recvfrom(socket.handle(), oneByte, 1, Winsock.MSG_PEEK, sa, lenCell) >= 0) {
+                return;
+            }
+            int err = Winsock.lastError();
+            if (!isIcmpReport(err)) {
+                return; // WSAEWOULDBLOCK, or WSAEMSGSIZE for a datagram longer than the byte: nothing more to take
+            }
+            Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
+            Winsock.recvfrom(socket.handle(), oneByte, 1, 0, sa, lenCell);
+        }
+    }
+
+    /**
+     * Whether a UDP call's error is an ICMP report for an earlier datagram: WSAECONNRESET (Windows, with
+     * SIO_UDP_CONNRESET on), WSAENETRESET (time exceeded), or WSAECONNREFUSED, which Wine 8.0 passes on from
+     * Linux's ECONNREFUSED for a connected socket's send.
+     */
+    private static boolean isIcmpReport(int err) {
+        return err == WinsockErrors.WSAECONNRESET || err == WinsockErrors.WSAENETRESET
+                || err == WinsockErrors.WSAECONNREFUSED;
+    }
+
+    /**
+     * Sets SIO_UDP_CONNRESET: whether ICMP port unreachable reports reach recvfrom as WSAECONNRESET. The JDK turns it
+     * on when a datagram socket connects and off when it disconnects, ignoring a failure (the socket then simply
+     * is not told); so does this. Winsock has no way to read the value back, hence the result: whether the stack took
+     * it.
+     */
+    public static boolean reportPortUnreachable(WinsockSocket socket, boolean enabled) {
+        if (!socket.isOpen()) {
+            return false;
+        }
+        try {
+            Winsock.setUdpConnReset(socket.handle(), enabled);
+            return true;
+        } catch (WinsockErrors.WinsockException e) {
+            return false;
         }
     }
 
@@ -170,7 +227,7 @@ public final class DatagramSockets {
         if (err == WinsockErrors.WSAEWOULDBLOCK) {
             return false;
         }
-        if (err == WinsockErrors.WSAECONNRESET || err == WinsockErrors.WSAENETRESET) {
+        if (isIcmpReport(err)) {
             throw new PortUnreachableException((recipient == null ? "send()" : "sendto(" + recipient + ')')
                     + " failed: " + WinsockExceptions.describe(err));
         }

@@ -5,15 +5,8 @@ import com.sun.jna.NativeLibrary;
 import io.netty.channel.unix.DomainSocketAddress;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The AF_UNIX side of Winsock for the AFD domain-socket channels: socket creation with a clear error where the
@@ -21,8 +14,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  * bind, file removed after close).
  *
  * <p>Windows has AF_UNIX stream sockets (afunix.sys) since Windows 10 1803; no datagram sockets, no socketpair, no
- * abstract names, no credentials. A socket file is a reparse point that the JDK reports as "other" (neither regular
- * file, directory nor symbolic link). Wine 8.0 has no AF_UNIX at all: WSASocketW(AF_UNIX, ...) fails with
+ * abstract names, no credentials. A socket file is a reparse point with the tag IO_REPARSE_TAG_AF_UNIX
+ * ({@link SocketFiles}); the JDK reports it as "other" (neither regular file, directory nor symbolic link), as it
+ * does junctions and cloud placeholders. Wine 8.0 has no AF_UNIX at all: WSASocketW(AF_UNIX, ...) fails with
  * WSAEAFNOSUPPORT (the wineserver rejects the family with 0xC001273F), and the JDK's own
  * {@code ServerSocketChannel.open(UNIX)} throws "Protocol family not supported" there.
  */
@@ -171,59 +165,39 @@ public final class DomainSockets {
     // ------------------------------------------------------------------------------------------ the socket file
 
     /**
-     * Makes {@code path} free for a bind: a socket file nobody listens on any more (a crashed server's) is deleted;
-     * a socket file with a live listener fails with {@link BindException}; a regular file, directory or link is
-     * never touched and fails the bind with a message saying so.
+     * Refuses a bind to a path that exists, before any socket call, saying what is there. afunix.sys fails such a
+     * bind with WSAEADDRINUSE whatever the file is, and NIO on Windows reports just that (UnixDomainSockets.c bind0:
+     * BindException "Address already in use"); this says the same with the path and the kind of file added.
+     * Nothing is deleted: a socket file may belong to a live listener, and telling a stale one from a live one would
+     * take a connect, which that listener would see as a client. A server that wants an old socket file gone
+     * deletes it first, as with NIO and Netty's epoll and kqueue channels. Where the path cannot be inspected, the
+     * bind itself decides.
      */
-    public static void removeStaleSocketFile(String path) throws IOException {
-        Path p;
+    public static void checkPathFree(String path) throws IOException {
+        SocketFiles.Entry entry;
         try {
-            p = Path.of(path);
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("invalid AF_UNIX path: " + path, e);
-        }
-        BasicFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException free) {
+            entry = SocketFiles.inspect(path);
+        } catch (IOException | RuntimeException unknown) {
             return;
         }
-        if (!attributes.isOther()) {
-            throw new BindException("cannot bind AF_UNIX socket to " + path + ": the path exists and is not a "
-                    + "socket file (" + (attributes.isDirectory() ? "a directory" : attributes.isSymbolicLink()
-                    ? "a symbolic link" : "a regular file") + ')');
-        }
-        if (hasListener(path)) {
-            throw new BindException("cannot bind AF_UNIX socket to " + path + ": address already in use (a "
-                    + "listener accepts connections there)");
-        }
-        Files.deleteIfExists(p);
-    }
-
-    /** Whether a connect to {@code path} is accepted or still in progress (a live listener). */
-    private static boolean hasListener(String path) throws IOException {
-        WinsockSocket probe = newSocket();
-        try {
-            connect(probe, path); // connected at once, or in progress: either way someone listens
-            return true;
-        } catch (IOException refused) {
-            return false;
-        } finally {
-            probe.close();
+        if (entry != null) {
+            throw new WinsockExceptions.WinsockBindException("bind(" + path + ") failed: "
+                    + WinsockExceptions.describe(WinsockErrors.WSAEADDRINUSE) + ": the path holds " + entry.describe()
+                    + (entry.isAfUnixSocket() ? " (a live listener's, or one left behind by a listener that did not "
+                    + "close: delete it first if no process listens there)" : ", and only a path that does not "
+                    + "exist can be bound"), WinsockErrors.WSAEADDRINUSE);
         }
     }
 
-    /** Deletes the socket file a closed listener leaves behind; never a regular file or directory. */
+    /**
+     * Deletes the socket file a closed listener leaves behind: only if the path still holds an AF_UNIX socket file
+     * (never a regular file, directory, link, junction or other reparse point that replaced it).
+     */
     public static void deleteSocketFile(String path) {
         try {
-            Path p = Path.of(path);
-            BasicFileAttributes attributes = Files.readAttributes(p, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            if (attributes.isOther()) {
-                Files.deleteIfExists(p);
-            }
+            SocketFiles.deleteIfSocket(path);
         } catch (IOException | RuntimeException gone) {
-            // already gone (or never created): nothing to clean up
+            // already gone, or not ours to delete: nothing to clean up
         }
     }
 }

@@ -54,4 +54,31 @@ public final class Kernel32 {
     public static native int CancelIoEx(long fileHandle, long overlapped);
 
     public static native int GetCurrentProcessId();
+
+    // ------------------------------------------------------------------------------------------ files
+
+    public static final int FILE_READ_ATTRIBUTES = 0x80;
+    public static final int DELETE = 0x00010000;
+    public static final int FILE_SHARE_READ_WRITE_DELETE = 7;
+    public static final int OPEN_EXISTING = 3;
+    /** Open the reparse point itself, never what it points to. */
+    public static final int FILE_FLAG_OPEN_REPARSE_POINT = 0x00200000;
+    /** Needed to open a directory. */
+    public static final int FILE_FLAG_BACKUP_SEMANTICS = 0x02000000;
+    /** FILE_INFO_BY_HANDLE_CLASS FileAttributeTagInfo: FILE_ATTRIBUTE_TAG_INFO {FileAttributes 0:4, ReparseTag 4:4}. */
+    public static final int FILE_ATTRIBUTE_TAG_INFO_CLASS = 9;
+    /** FILE_INFO_BY_HANDLE_CLASS FileDispositionInfo: FILE_DISPOSITION_INFO {DeleteFile (BOOLEAN) 0:1}. */
+    public static final int FILE_DISPOSITION_INFO_CLASS = 4;
+    public static final int FILE_ATTRIBUTE_DIRECTORY = 0x10;
+    public static final int FILE_ATTRIBUTE_REPARSE_POINT = 0x400;
+    public static final int ERROR_FILE_NOT_FOUND = 2;
+    public static final int ERROR_PATH_NOT_FOUND = 3;
+
+    /** CreateFileW with a NUL-terminated UTF-16 name; {@link #INVALID_HANDLE_VALUE} on failure. */
+    public static native long CreateFileW(char[] fileName, int desiredAccess, int shareMode, long securityAttributes,
+                                          int creationDisposition, int flagsAndAttributes, long templateFile);
+
+    public static native int GetFileInformationByHandleEx(long file, int infoClass, long info, int size);
+
+    public static native int SetFileInformationByHandle(long file, int infoClass, long info, int size);
 }

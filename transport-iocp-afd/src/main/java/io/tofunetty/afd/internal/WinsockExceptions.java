@@ -58,7 +58,7 @@ public final class WinsockExceptions {
         private static final long serialVersionUID = 1L;
         private final int errorCode;
 
-        WinsockBindException(String message, int errorCode) {
+        public WinsockBindException(String message, int errorCode) {
             super(message);
             this.errorCode = errorCode;
         }
@@ -127,6 +127,11 @@ public final class WinsockExceptions {
     /** The exception for a failed {@code call} (e.g. "recv()"), by code. */
     public static IOException newException(String call, int code) {
         String message = call + " failed: " + describe(code);
+        if (call.startsWith("bind")) {
+            // Whatever the code (WSAEINVAL for a socket bound already, WSAEADDRINUSE, WSAEACCES, ...): a failed bind
+            // is a BindException, as users of NIO and Netty's native transports catch; the call names the address.
+            return new WinsockBindException(message, code);
+        }
         switch (code) {
             case WinsockErrors.WSAECONNREFUSED:
             case WinsockErrors.ERROR_CONNECTION_REFUSED:
@@ -142,7 +147,7 @@ public final class WinsockExceptions {
             case WinsockErrors.WSAEADDRINUSE:
             case WinsockErrors.WSAEADDRNOTAVAIL:
             case WinsockErrors.WSAEACCES:
-                return call.startsWith("bind") || call.startsWith("listen")
+                return call.startsWith("listen")
                         ? new WinsockBindException(message, code)
                         : call.startsWith("connect") ? new WinsockConnectException(message, code)
                         : new WinsockIoException(message, code);

@@ -38,6 +38,10 @@ class WinsockExceptionsTest {
         assertThat(WinsockExceptions.newException("bind(/127.0.0.1:80)", 10048)).isInstanceOf(BindException.class)
                 .hasMessageContaining("Address already in use").hasMessageContaining("bind(/127.0.0.1:80)");
         assertThat(WinsockExceptions.newException("bind(x)", 10013)).isInstanceOf(BindException.class);
+        // a socket bound already (WSAEINVAL) fails its bind with a BindException too, naming the address
+        assertThat(WinsockExceptions.newException("bind(/127.0.0.1:0)", 10022)).isInstanceOf(BindException.class)
+                .hasMessage("bind(/127.0.0.1:0) failed: Invalid argument (WSAEINVAL 10022)");
+        assertThat(WinsockExceptions.errorCode(WinsockExceptions.newException("bind(x)", 10022))).isEqualTo(10022);
     }
 
     @Test

@@ -24,6 +24,7 @@ import io.tofunetty.afd.AfdDomainSocketChannel;
 import io.tofunetty.afd.AfdIoHandler;
 import io.tofunetty.afd.AfdServerDomainSocketChannel;
 import io.tofunetty.afd.internal.DomainSockets;
+import io.tofunetty.afd.internal.SocketFiles;
 import io.tofunetty.afd.internal.Winsock;
 import io.tofunetty.afd.internal.WinsockErrors;
 import io.tofunetty.afd.internal.WinsockExceptions;
@@ -39,6 +40,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
@@ -304,12 +306,27 @@ class AfdDomainSocketChannelTest {
             assertThat(WinsockExceptions.errorCode(bind.cause())).isEqualTo(WinsockErrors.WSAEAFNOSUPPORT);
             return;
         }
-        // a stale socket file (its listener is gone, the file stays: simulate with a closed raw listener)
+        // A socket file left behind (the JDK's listener does not delete its file on close): refused as NIO refuses
+        // it, and kept. Telling a stale file from a live listener's would take a connect; neither transport tries.
         Path stale = newPath();
         try (ServerSocketChannel jdk = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             jdk.bind(UnixDomainSocketAddress.of(stale));
         }
-        assertThat(Files.exists(stale)).as("the JDK leaves its socket file behind").isTrue();
+        assertThat(SocketFiles.inspect(stale.toString()).isAfUnixSocket()).as("the JDK leaves its socket file")
+                .isTrue();
+        Throwable nio = catchThrowable(() -> {
+            try (ServerSocketChannel again = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                again.bind(UnixDomainSocketAddress.of(stale));
+            }
+        });
+        assertThat(nio).as("NIO").isInstanceOf(BindException.class).hasMessageContaining("already in use");
+        ChannelFuture overStale = new ServerBootstrap().group(group).channel(AfdServerDomainSocketChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter())
+                .bind(new DomainSocketAddress(stale.toString())).await();
+        assertThat(overStale.cause()).isInstanceOf(BindException.class).hasMessageContaining("already in use")
+                .hasMessageContaining("an AF_UNIX socket file").hasMessageContaining(stale.toString());
+        assertThat(SocketFiles.inspect(stale.toString())).as("kept").isNotNull();
+        Files.delete(stale); // what a server that wants the path does, with NIO as with this transport
         Channel server = echoServer(stale);
         try {
             // a live listener's path is refused
@@ -320,15 +337,15 @@ class AfdDomainSocketChannelTest {
         } finally {
             server.close().sync();
         }
-        assertThat(Files.exists(stale)).isFalse();
-        // a regular file is never deleted
+        assertThat(Files.exists(stale, LinkOption.NOFOLLOW_LINKS)).as("its own socket file deleted on close").isFalse();
+        // a regular file is refused and never deleted
         Path regular = newPath();
         Files.write(regular, new byte[] {1});
         try {
             ChannelFuture bind = new ServerBootstrap().group(group).channel(AfdServerDomainSocketChannel.class)
                     .childHandler(new ChannelInboundHandlerAdapter())
                     .bind(new DomainSocketAddress(regular.toString())).await();
-            assertThat(bind.cause()).isInstanceOf(BindException.class).hasMessageContaining("not a socket file");
+            assertThat(bind.cause()).isInstanceOf(BindException.class).hasMessageContaining("a regular file");
             assertThat(Files.readAllBytes(regular)).containsExactly(1);
         } finally {
             Files.deleteIfExists(regular);
@@ -345,6 +362,77 @@ class AfdDomainSocketChannelTest {
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(new java.net.InetSocketAddress("127.0.0.1", 1)).sync())
                 .hasMessageContaining("unsupported address type");
+    }
+
+    /**
+     * What may be deleted at an AF_UNIX path is decided by the file's reparse tag, read through the Windows file API
+     * without following links and without connecting: only IO_REPARSE_TAG_AF_UNIX is a socket file. Regular files and
+     * directories (under Wine and on Windows), junctions and symbolic links (Windows only: Wine 8.0 has no reparse
+     * points) are "not a socket, do not delete", and the delete refuses them through the same handle it checks.
+     */
+    @Test
+    void onlyAnAfUnixSocketFileIsTakenForASocketOrEverDeleted() throws Exception {
+        Path dir = Files.createTempDirectory("afd-uds-kinds");
+        Path file = Files.write(dir.resolve("file"), new byte[] {7});
+        Path folder = Files.createDirectory(dir.resolve("folder"));
+        Files.write(folder.resolve("inside"), new byte[] {8});
+        try {
+            Path absent = dir.resolve("absent");
+            assertThat(SocketFiles.inspect(absent.toString())).isNull();
+            assertThat(SocketFiles.inspect(dir.resolve("no").resolve("such").toString())).isNull();
+            assertThat(SocketFiles.deleteIfSocket(absent.toString())).isFalse();
+            assertNotASocketAndKept(file, "a regular file", 0);
+            assertNotASocketAndKept(folder, "a directory", 0);
+            assertThat(Files.readAllBytes(file)).containsExactly(7);
+
+            Path junction = dir.resolve("junction");
+            Process mklink = new ProcessBuilder("cmd", "/c", "mklink", "/J", junction.toString(), folder.toString())
+                    .redirectErrorStream(true).start();
+            String said = new String(mklink.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            boolean made = mklink.waitFor() == 0 && Files.exists(junction, LinkOption.NOFOLLOW_LINKS);
+            if (WINE != null) {
+                // Wine 8.0's cmd cannot make a junction ("Failed to open ..."): a Wine that can fails here, so the
+                // junction case gets switched on rather than staying Windows-only unnoticed.
+                assertThat(made).as("mklink /J under Wine: " + said).isFalse();
+                return;
+            }
+            assertThat(made).as("mklink /J: " + said).isTrue();
+            assertNotASocketAndKept(junction, "a junction (mount point)", SocketFiles.IO_REPARSE_TAG_MOUNT_POINT);
+            assertThat(Files.readAllBytes(folder.resolve("inside"))).containsExactly(8);
+
+            Path link = dir.resolve("link");
+            Throwable noLink = catchThrowable(() -> Files.createSymbolicLink(link, file));
+            if (noLink == null) {
+                assertNotASocketAndKept(link, "a symbolic link", SocketFiles.IO_REPARSE_TAG_SYMLINK);
+            } else {
+                // creating symbolic links takes a privilege (or Developer Mode) on Windows
+                assertThat(noLink).hasMessageContaining("privilege");
+            }
+
+            Path socketFile = dir.resolve("s.sock");
+            try (ServerSocketChannel jdk = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                jdk.bind(UnixDomainSocketAddress.of(socketFile));
+            }
+            SocketFiles.Entry entry = SocketFiles.inspect(socketFile.toString());
+            assertThat(entry.isAfUnixSocket()).as(entry.toString()).isTrue();
+            assertThat(entry.reparseTag()).isEqualTo(SocketFiles.IO_REPARSE_TAG_AF_UNIX);
+            assertThat(SocketFiles.deleteIfSocket(socketFile.toString())).isTrue();
+            assertThat(Files.exists(socketFile, LinkOption.NOFOLLOW_LINKS)).isFalse();
+        } finally {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void assertNotASocketAndKept(Path path, String kind, int reparseTag) throws Exception {
+        SocketFiles.Entry entry = SocketFiles.inspect(path.toString());
+        assertThat(entry).as(path.toString()).isNotNull();
+        assertThat(entry.describe()).as(entry.toString()).isEqualTo(kind);
+        assertThat(entry.reparseTag()).as(entry.toString()).isEqualTo(reparseTag);
+        assertThat(entry.isAfUnixSocket()).as(entry.toString()).isFalse();
+        assertThat(SocketFiles.deleteIfSocket(path.toString())).as(path.toString()).isFalse();
+        assertThat(Files.exists(path, LinkOption.NOFOLLOW_LINKS)).as(path + " kept").isTrue();
     }
 
     @Test
