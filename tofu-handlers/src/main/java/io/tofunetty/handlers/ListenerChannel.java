@@ -12,11 +12,11 @@ import io.tofunetty.codec.Origin;
 import io.tofunetty.codec.Status;
 import io.tofunetty.codec.TextHeaders;
 import io.tofunetty.codec.TofuMessage;
+import io.tofunetty.handlers.internal.SocketFileCleanup;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -283,10 +283,7 @@ final class ListenerChannel extends Endpoint {
 
     private void deleteSocketFile() {
         try {
-            Path p = Path.of(address.path());
-            if (!Files.isDirectory(p)) {
-                Files.deleteIfExists(p);
-            }
+            SocketFileCleanup.deleteIfSocket(Path.of(address.path()));
         } catch (IOException | RuntimeException e) {
             logger.debug("could not delete Unix domain socket path {}", address.path(), e);
         }

@@ -8,9 +8,11 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.tofunetty.codec.TofuFrameDecoder;
 import io.tofunetty.codec.TofuFrameEncoder;
+import io.tofunetty.handlers.internal.SocketFileCleanup;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -89,9 +91,7 @@ public final class EchoServer implements AutoCloseable {
 
     /** tofu deletes a stale path before bind; only a socket file is removed, never a regular file or folder. */
     private static void removeStaleSocketFile(Path path) throws IOException {
-        if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
-            Files.delete(path);
-        } else if (Files.exists(path)) {
+        if (!SocketFileCleanup.deleteIfSocket(path) && Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("cannot listen on uds|" + path + ": the path exists and is not a socket");
         }
     }
