@@ -70,6 +70,8 @@ final class ListenerChannel extends Endpoint {
                     }
                 });
         if (kind == TofuAddress.Kind.TCP) {
+            // For restarts over TIME_WAIT on Unix. On Windows, where SO_REUSEADDR would let others share the port,
+            // NIO and the AFD transport bind exclusively and only store it (docs/windows-semantics.md).
             b.option(ChannelOption.SO_REUSEADDR, true);
         }
         ChannelFuture f;

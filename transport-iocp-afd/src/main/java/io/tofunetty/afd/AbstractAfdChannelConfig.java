@@ -42,6 +42,23 @@ abstract class AbstractAfdChannelConfig extends DefaultChannelConfig {
         }
     }
 
+    /** SO_REUSEADDR of a TCP socket: emulated while it binds exclusively (see {@link WinsockSocket#setReuseAddress}). */
+    final boolean isReuseAddress0() {
+        try {
+            return socket.isReuseAddress();
+        } catch (IOException e) {
+            throw new ChannelException(e);
+        }
+    }
+
+    final void setReuseAddress0(boolean reuseAddress) {
+        try {
+            socket.setReuseAddress(reuseAddress);
+        } catch (IOException e) {
+            throw new ChannelException(e);
+        }
+    }
+
     @Override
     protected final void autoReadCleared() {
         ((AbstractAfdChannel) channel).clearReadFlag();

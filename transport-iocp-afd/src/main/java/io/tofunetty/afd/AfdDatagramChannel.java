@@ -179,11 +179,6 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
 
     @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
-        if (localAddress instanceof InetSocketAddress) {
-            InetSocketAddress isa = (InetSocketAddress) localAddress;
-            checkResolvable(isa);
-            localAddress = DatagramSockets.bindable(isa, socket.isIpv6());
-        }
         super.doBind(localAddress);
         becameBound();
     }

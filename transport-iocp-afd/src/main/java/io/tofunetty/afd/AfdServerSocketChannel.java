@@ -16,7 +16,11 @@ import java.net.SocketAddress;
  * registers them).
  *
  * <p>The no-argument constructor makes a dual-stack IPv6 listener that also accepts IPv4 connections (plain IPv4
- * when IPv6 is unavailable or {@code java.net.preferIPv4Stack} is set).
+ * when IPv6 is unavailable or {@code java.net.preferIPv4Stack} is set). Bound to the IPv4 wildcard ({@code bind(port)}
+ * or {@code 0.0.0.0}) it listens on {@code ::}, both stacks, as NIO's listener does.
+ *
+ * <p>As with NIO on Windows, the bind is exclusive and SO_REUSEADDR is only emulated: no other socket can bind the
+ * port while this channel holds it (see {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}).
  */
 public final class AfdServerSocketChannel extends AbstractAfdServerChannel implements ServerSocketChannel {
     private final AfdServerSocketChannelConfig config;

@@ -1,6 +1,7 @@
 package io.tofunetty.afd;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
@@ -9,6 +10,7 @@ import io.netty.channel.socket.ServerSocketChannelConfig;
 import io.netty.util.NetUtil;
 import io.tofunetty.afd.internal.Winsock;
 
+import java.io.IOException;
 import java.util.Map;
 
 import static io.netty.channel.ChannelOption.SO_BACKLOG;
@@ -17,8 +19,8 @@ import static io.netty.channel.ChannelOption.SO_REUSEADDR;
 
 /**
  * The configuration of an {@link AfdServerSocketChannel}: SO_BACKLOG (default: Netty's SOMAXCONN estimate),
- * SO_RCVBUF and SO_REUSEADDR (inherited by accepted sockets), and
- * {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}.
+ * SO_RCVBUF (inherited by accepted sockets), SO_REUSEADDR and {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}. The
+ * listener binds exclusively by default and SO_REUSEADDR is then emulated, as with the JDK's NIO on Windows.
  */
 public final class AfdServerSocketChannelConfig extends AbstractAfdChannelConfig implements ServerSocketChannelConfig {
     private volatile int backlog = NetUtil.SOMAXCONN;
@@ -82,25 +84,41 @@ public final class AfdServerSocketChannelConfig extends AbstractAfdChannelConfig
         return this;
     }
 
+    /**
+     * SO_REUSEADDR as set. With {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE} on (the default) the value is only
+     * stored and read back, as the JDK's NIO does on Windows: Windows' SO_REUSEADDR would let another socket bind the
+     * port this channel listens on. Setting it true is therefore harmless, and portable code that sets it for Linux
+     * (where it allows a restart while old connections sit in TIME_WAIT) keeps working; Windows needs no such option
+     * for a listener to rebind over TIME_WAIT connections.
+     */
     @Override
     public boolean isReuseAddress() {
-        return getInt(Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR) != 0;
+        return isReuseAddress0();
     }
 
+    /** SO_REUSEADDR: see {@link #isReuseAddress()}. */
     @Override
     public AfdServerSocketChannelConfig setReuseAddress(boolean reuseAddress) {
-        setInt(Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR, reuseAddress ? 1 : 0);
+        setReuseAddress0(reuseAddress);
         return this;
     }
 
-    /** SO_EXCLUSIVEADDRUSE: see {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}. */
+    /** Whether the bind is (or was) exclusive: see {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}. On by default. */
     public boolean isExclusiveAddressUse() {
-        return getInt(Winsock.SOL_SOCKET, Winsock.SO_EXCLUSIVEADDRUSE) != 0;
+        return socket.isExclusiveBind();
     }
 
-    /** SO_EXCLUSIVEADDRUSE: see {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}. */
+    /**
+     * SO_EXCLUSIVEADDRUSE: see {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}.
+     *
+     * @throws IllegalStateException when the channel is bound already
+     */
     public AfdServerSocketChannelConfig setExclusiveAddressUse(boolean exclusive) {
-        setInt(Winsock.SOL_SOCKET, Winsock.SO_EXCLUSIVEADDRUSE, exclusive ? 1 : 0);
+        try {
+            socket.setExclusiveBind(exclusive);
+        } catch (IOException e) {
+            throw new ChannelException(e);
+        }
         return this;
     }
 

@@ -180,14 +180,20 @@ public final class AfdSocketChannelConfig extends AbstractAfdChannelConfig imple
         return this;
     }
 
+    /**
+     * SO_REUSEADDR as set. The socket binds exclusively (SO_EXCLUSIVEADDRUSE), so on Windows the value is stored and
+     * read back but never passed to the kernel, as the JDK's NIO does: see
+     * {@link AfdChannelOption#SO_EXCLUSIVEADDRUSE}.
+     */
     @Override
     public boolean isReuseAddress() {
-        return getInt(Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR) != 0;
+        return isReuseAddress0();
     }
 
+    /** SO_REUSEADDR: stored, not passed to the kernel (see {@link #isReuseAddress()}). */
     @Override
     public AfdSocketChannelConfig setReuseAddress(boolean reuseAddress) {
-        setInt(Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR, reuseAddress ? 1 : 0);
+        setReuseAddress0(reuseAddress);
         return this;
     }
 

@@ -77,17 +77,6 @@ public final class DatagramSockets {
         return socket;
     }
 
-    /**
-     * The wildcard address of a socket's family with {@code port}: on a dual-stack socket the IPv4 wildcard
-     * 0.0.0.0 becomes {@code ::} (as the JDK does), because a v4-mapped wildcard would bind IPv4 only.
-     */
-    public static InetSocketAddress bindable(InetSocketAddress address, boolean ipv6) {
-        if (ipv6 && address.getAddress() instanceof Inet4Address && address.getAddress().isAnyLocalAddress()) {
-            return new InetSocketAddress(ipv6Any(), address.getPort());
-        }
-        return address;
-    }
-
     /** The wildcard address (port 0) of a socket's family. */
     public static InetSocketAddress wildcard(boolean ipv6) {
         return new InetSocketAddress(ipv6 ? ipv6Any() : ipv4Any(), 0);

@@ -33,7 +33,7 @@ public final class SockAddrs {
     /**
      * Writes {@code address} at {@code sa} (which must hold {@link #STORAGE_SIZE} bytes) and returns its length.
      * An unresolved InetSocketAddress is refused; an IPv4 address is written as sockaddr_in (use
-     * {@link #writeIn6} with a mapped address for a dual-stack AF_INET6 socket).
+     * {@link #write(SocketAddress, long, int)} for a dual-stack AF_INET6 socket).
      */
     public static int write(SocketAddress address, long sa) {
         if (address instanceof InetSocketAddress) {
@@ -55,17 +55,24 @@ public final class SockAddrs {
                 + (address == null ? "null" : address.getClass().getName()));
     }
 
-    /** Writes {@code address} for a socket of family {@code af}: IPv4 addresses become v4-mapped for AF_INET6. */
+    /**
+     * Writes {@code address} for a socket of family {@code af}. On an AF_INET6 (dual-stack) socket an IPv4 address is
+     * written v4-mapped (::ffff:a.b.c.d), except the IPv4 wildcard 0.0.0.0, which becomes the IPv6 wildcard {@code ::}:
+     * bound to ::ffff:0.0.0.0 a dual-stack socket would accept IPv4 only, while {@code ::} with IPV6_V6ONLY off takes
+     * both. The JDK writes addresses the same way (NET_InetAddressToSockaddr in net_util_md.c), so bind(port) and
+     * bind(0.0.0.0) listen on both stacks, as NIO's listeners do.
+     */
     public static int write(SocketAddress address, long sa, int af) {
         if (af == Winsock.AF_INET6 && address instanceof InetSocketAddress
                 && ((InetSocketAddress) address).getAddress() instanceof Inet4Address) {
             InetSocketAddress isa = (InetSocketAddress) address;
-            byte[] v4 = isa.getAddress().getAddress();
-            byte[] mapped = new byte[16];
-            mapped[10] = (byte) 0xFF;
-            mapped[11] = (byte) 0xFF;
-            System.arraycopy(v4, 0, mapped, 12, 4);
-            return writeIn6(mapped, isa.getPort(), 0, sa);
+            byte[] ip6 = new byte[16];
+            if (!isa.getAddress().isAnyLocalAddress()) {
+                ip6[10] = (byte) 0xFF;
+                ip6[11] = (byte) 0xFF;
+                System.arraycopy(isa.getAddress().getAddress(), 0, ip6, 12, 4);
+            }
+            return writeIn6(ip6, isa.getPort(), 0, sa);
         }
         return write(address, sa);
     }

@@ -58,7 +58,11 @@ public final class Winsock {
     public static final int SO_BROADCAST = 0x0020;
     public static final int SO_LINGER = 0x0080;
     public static final int SO_OOBINLINE = 0x0100;
-    /** ~SO_REUSEADDR: exclusive bind (what the JDK sets on Windows server sockets to avoid port hijacking). */
+    /**
+     * ~SO_REUSEADDR: exclusive bind. Set before bind(), no other socket can bind the same address and port, not even
+     * with SO_REUSEADDR (which on Windows lets a second socket take over a bound port). The JDK sets it on every socket
+     * it binds on Windows (net_util_md.c, NET_WinBind) unless SO_REUSEADDR is on.
+     */
     public static final int SO_EXCLUSIVEADDRUSE = ~SO_REUSEADDR;
     public static final int SO_SNDBUF = 0x1001;
     public static final int SO_RCVBUF = 0x1002;
@@ -130,6 +134,12 @@ public final class Winsock {
     public static final int SIO_UDP_CONNRESET = 0x9800000C;
     public static final int SIO_LOOPBACK_FAST_PATH = 0x98000010;
     public static final int SIO_KEEPALIVE_VALS = 0x98000004;
+    /** _WSAIOW(IOC_VENDOR, 17): TCP_INITIAL_RTO_PARAMETERS for the connect's SYN (Windows 8 / Server 2012 and later). */
+    public static final int SIO_TCP_INITIAL_RTO = 0x98000011;
+    /** TCP_INITIAL_RTO_PARAMETERS.Rtt: keep the system's (or the administrator's) initial RTT. */
+    public static final int TCP_INITIAL_RTO_UNSPECIFIED_RTT = 0xFFFF;
+    /** TCP_INITIAL_RTO_PARAMETERS.MaxSynRetransmissions: send the SYN once (Windows 10 1709 and later). */
+    public static final int TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS = 0xFE;
 
     /** sizeof(WSABUF) on x64. */
     public static final int WSABUF_SIZE = 16;
@@ -307,6 +317,22 @@ public final class Winsock {
             if (WSAIoctl(s, SIO_UDP_CONNRESET, cell, 4, 0, 0, cell + 8, 0, 0) != 0) {
                 throw WinsockErrors.newException("WSAIoctl(SIO_UDP_CONNRESET)", lastError());
             }
+        } finally {
+            Mem.free(cell);
+        }
+    }
+
+    /**
+     * WSAIoctl(SIO_TCP_INITIAL_RTO) with TCP_INITIAL_RTO_PARAMETERS {USHORT Rtt; UCHAR MaxSynRetransmissions} (4 bytes
+     * with its padding). Returns 0, or the Winsock error: callers treat it as an optimisation that may be missing.
+     */
+    public static int setInitialRto(long s, int rtt, int maxSynRetransmissions) {
+        long cell = Mem.allocate(16);
+        try {
+            Mem.putInt(cell, 0);
+            Mem.putShort(cell, (short) rtt);
+            Mem.putByte(cell + 2, (byte) maxSynRetransmissions);
+            return WSAIoctl(s, SIO_TCP_INITIAL_RTO, cell, 4, 0, 0, cell + 8, 0, 0) == 0 ? 0 : lastError();
         } finally {
             Mem.free(cell);
         }

@@ -15,8 +15,24 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * AFD poller can watch it. Keeps the shutdown and closed state Winsock does not report, maps failures to the
  * exceptions of {@link WinsockExceptions}, and counts open sockets process-wide ({@link #openSockets()}).
  *
- * <p>IP sockets are dual-stack AF_INET6 (IPV6_V6ONLY off, IPv4 addresses written v4-mapped) unless IPv6 is
- * unavailable or {@code java.net.preferIPv4Stack} is set, like the JDK's own sockets.
+ * <p>IP sockets are dual-stack AF_INET6 (IPV6_V6ONLY off, IPv4 addresses written v4-mapped, the IPv4 wildcard as
+ * {@code ::}) unless IPv6 is unavailable or {@code java.net.preferIPv4Stack} is set, like the JDK's own sockets.
+ *
+ * <p>TCP sockets follow the JDK's NIO on Windows in two more ways:
+ * <ul>
+ *   <li><b>Exclusive bind.</b> Windows' SO_REUSEADDR lets a second socket bind an address and port that is in use,
+ *       even by a listener, and the two then share (or steal) its connections. Like the JDK (Net.c bind0 and
+ *       NET_WinBind in net_util_md.c, with {@code sun.net.useExclusiveBind} at its Windows default), {@link #bind}
+ *       sets SO_EXCLUSIVEADDRUSE first, and SO_REUSEADDR is only emulated: {@link #setReuseAddress} stores the value
+ *       and {@link #isReuseAddress} reads it back, the kernel never sees it (as ServerSocketChannelImpl and
+ *       SocketChannelImpl do). {@link #setExclusiveBind setExclusiveBind(false)} (or the JDK's
+ *       {@code -Dsun.net.useExclusiveBind=false}) restores Windows' own SO_REUSEADDR.</li>
+ *   <li><b>Fast failure of refused loopback connects.</b> Windows answers a connect to a closed port with RST but
+ *       retransmits its SYN first, so the failure takes about 2 s even on loopback. For a loopback destination
+ *       {@link #connect} first asks for no SYN retransmission (SIO_TCP_INITIAL_RTO, as the JDK's
+ *       NET_EnableFastTcpLoopbackConnect in net_util_md.c and libuv's src/win/tcp.c do). It is an optimisation:
+ *       where the stack lacks the ioctl the connect goes on unchanged.</li>
+ * </ul>
  *
  * <p>Hot-path calls ({@link #recv}, {@link #send}, {@link #sendv}) run on the event loop only; option calls may come
  * from any thread.
@@ -30,17 +46,44 @@ public final class WinsockSocket {
     private static final int CLOSED = 4;
     private static final int HANDLE_FLAG_INHERIT = 1;
 
+    /** The JDK's switch (sun.nio.ch.Net.useExclusiveBind): unset or empty means on, as on Windows by default. */
+    private static final boolean EXCLUSIVE_BIND_BY_DEFAULT = exclusiveBindByDefault();
+
     private static volatile int ipv6Support; // 0 unknown, 1 yes, -1 no
+    /** Set once the stack has refused SIO_TCP_INITIAL_RTO as unknown: later connects do not ask again. */
+    private static volatile boolean initialRtoUnavailable;
+
+    /** What a connect asked of the kernel to fail fast when a loopback port is closed. */
+    public enum FastLoopbackConnect {
+        /** Not asked: no connect yet, not a TCP socket, or not a loopback destination. */
+        NOT_ASKED,
+        /** SIO_TCP_INITIAL_RTO with no SYN retransmission was set before the connect. */
+        APPLIED,
+        /** Asked, but the stack lacks the ioctl (or refused it); the connect went on with the system's timing. */
+        UNAVAILABLE
+    }
 
     private final long handle;
     private final boolean ipv6;
+    private final boolean tcp;
     private volatile int state;
     private InetSocketAddress acceptedRemote;
+    private volatile boolean exclusiveBind;
+    private volatile boolean reuseAddress;
+    private volatile boolean bound;
+    private volatile FastLoopbackConnect fastLoopbackConnect = FastLoopbackConnect.NOT_ASKED;
 
-    private WinsockSocket(long handle, boolean ipv6) {
+    private WinsockSocket(long handle, boolean ipv6, boolean tcp) {
         this.handle = handle;
         this.ipv6 = ipv6;
+        this.tcp = tcp;
+        this.exclusiveBind = tcp && EXCLUSIVE_BIND_BY_DEFAULT;
         OPEN.incrementAndGet();
+    }
+
+    private static boolean exclusiveBindByDefault() {
+        String value = System.getProperty("sun.net.useExclusiveBind");
+        return value == null || value.isEmpty() || Boolean.parseBoolean(value);
     }
 
     /** Sockets created or accepted by the transport and not yet closed, in this process. */
@@ -62,7 +105,7 @@ public final class WinsockSocket {
             throw WinsockExceptions.newException("WSASocketW(" + (ipv6 ? "AF_INET6" : "AF_INET") + ", SOCK_STREAM)",
                     e.errorCode());
         }
-        WinsockSocket socket = new WinsockSocket(s, ipv6);
+        WinsockSocket socket = new WinsockSocket(s, ipv6, true);
         if (ipv6) {
             try {
                 socket.setIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_V6ONLY, 0);
@@ -85,7 +128,7 @@ public final class WinsockSocket {
         if (handle == Winsock.INVALID_SOCKET || handle == 0) {
             throw new IllegalArgumentException("not a socket: 0x" + Long.toHexString(handle));
         }
-        return new WinsockSocket(handle, ipv6);
+        return new WinsockSocket(handle, ipv6, false);
     }
 
     private static boolean preferIpv6() {
@@ -149,14 +192,32 @@ public final class WinsockSocket {
 
     // ------------------------------------------------------------------------------------------ connection set-up
 
+    /**
+     * Binds to {@code local}; a TCP socket binds exclusively unless {@link #setExclusiveBind} turned that off. A
+     * failure is a {@link java.net.BindException} naming {@code local}.
+     */
     public void bind(SocketAddress local) throws IOException {
         ensureOpen();
+        if (exclusiveBind) {
+            // SO_EXCLUSIVEADDRUSE counts at bind time only. The kernel's SO_REUSEADDR is off here (it is emulated
+            // while exclusive bind is on), so the two cannot clash.
+            try {
+                Winsock.setIntOption(handle, Winsock.SOL_SOCKET, Winsock.SO_EXCLUSIVEADDRUSE, 1);
+            } catch (WinsockErrors.WinsockException e) {
+                throw WinsockExceptions.newException("bind(" + local + ") (SO_EXCLUSIVEADDRUSE)", e.errorCode());
+            }
+        }
         long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
         try {
             int len = SockAddrs.write(local, sa, family());
             if (Winsock.bind(handle, sa, len) != 0) {
-                throw WinsockExceptions.newException("bind(" + local + ')', Winsock.lastError());
+                int err = Winsock.lastError();
+                // Windows answers WSAEACCES when another socket holds the port exclusively; it means "in use", as
+                // the JDK reports it (NET_Bind in net_util_md.c).
+                throw WinsockExceptions.newException("bind(" + local + ')',
+                        err == WinsockErrors.WSAEACCES ? WinsockErrors.WSAEADDRINUSE : err);
             }
+            bound = true;
         } finally {
             Mem.free(sa);
         }
@@ -175,6 +236,10 @@ public final class WinsockSocket {
      */
     public boolean connect(SocketAddress remote) throws IOException {
         ensureOpen();
+        if (tcp && remote instanceof InetSocketAddress && !((InetSocketAddress) remote).isUnresolved()
+                && ((InetSocketAddress) remote).getAddress().isLoopbackAddress()) {
+            askForFastLoopbackFailure();
+        }
         long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
         try {
             int len = SockAddrs.write(remote, sa, family());
@@ -189,6 +254,36 @@ public final class WinsockSocket {
         } finally {
             Mem.free(sa);
         }
+    }
+
+    /**
+     * No SYN retransmission for this connect (the JDK's NET_EnableFastTcpLoopbackConnect): a refused loopback
+     * connect then fails at the first RST instead of after about 2 s. Only for loopback, where an unanswered SYN is
+     * not a lost packet. Wine 8.0 lacks the ioctl (WSAEOPNOTSUPP) and Windows before 10 1709 the no-retransmission
+     * value: the connect then keeps the system's timing, and once the stack has refused it later connects stop
+     * asking.
+     */
+    private void askForFastLoopbackFailure() {
+        if (initialRtoUnavailable) {
+            fastLoopbackConnect = FastLoopbackConnect.UNAVAILABLE;
+            return;
+        }
+        int err = Winsock.setInitialRto(handle, Winsock.TCP_INITIAL_RTO_UNSPECIFIED_RTT,
+                Winsock.TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS);
+        if (err == 0) {
+            fastLoopbackConnect = FastLoopbackConnect.APPLIED;
+            return;
+        }
+        if (err == WinsockErrors.WSAEOPNOTSUPP || err == WinsockErrors.WSAEINVAL
+                || err == WinsockErrors.WSAENOPROTOOPT) {
+            initialRtoUnavailable = true;
+        }
+        fastLoopbackConnect = FastLoopbackConnect.UNAVAILABLE;
+    }
+
+    /** What the last {@link #connect} asked of the kernel to fail fast on a closed loopback port. */
+    public FastLoopbackConnect fastLoopbackConnect() {
+        return fastLoopbackConnect;
     }
 
     /**
@@ -257,7 +352,7 @@ public final class WinsockSocket {
                 }
                 throw WinsockExceptions.newException("accept()", err);
             }
-            WinsockSocket accepted = new WinsockSocket(s, ipv6);
+            WinsockSocket accepted = new WinsockSocket(s, ipv6, true);
             try {
                 // Accepted sockets inherit the listener's mode on Windows, but a blocking socket would stall the
                 // event loop, so make sure; and the JDK clears inheritance explicitly too.
@@ -466,6 +561,61 @@ public final class WinsockSocket {
 
     public void setBooleanOption(int level, int option, boolean value) throws IOException {
         setIntOption(level, option, value ? 1 : 0);
+    }
+
+    /**
+     * SO_REUSEADDR. On a TCP socket that binds exclusively (the default) the value is only stored, as the JDK's NIO
+     * does on Windows: Windows' SO_REUSEADDR would let other sockets bind the same port, and with SO_EXCLUSIVEADDRUSE
+     * in place there is nothing it could add. Otherwise it is passed to the kernel.
+     */
+    public void setReuseAddress(boolean on) throws IOException {
+        ensureOpen();
+        if (tcp) {
+            reuseAddress = on;
+            if (exclusiveBind) {
+                return;
+            }
+        }
+        setBooleanOption(Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR, on);
+    }
+
+    /** SO_REUSEADDR as set (see {@link #setReuseAddress}); read from the kernel where it is not emulated. */
+    public boolean isReuseAddress() throws IOException {
+        if (tcp) {
+            ensureOpen();
+            return reuseAddress;
+        }
+        return getBooleanOption(Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR);
+    }
+
+    /**
+     * Whether {@link #bind} sets SO_EXCLUSIVEADDRUSE (TCP sockets only; on by default). Turning it off hands
+     * SO_REUSEADDR to the kernel with Windows' meaning: other sockets may then bind the same address and port.
+     *
+     * @throws IllegalStateException when the socket is bound already: the kernel reads the option at bind time
+     * @throws UnsupportedOperationException on a socket that is not TCP
+     */
+    public void setExclusiveBind(boolean on) throws IOException {
+        ensureOpen();
+        if (!tcp) {
+            throw new UnsupportedOperationException("SO_EXCLUSIVEADDRUSE is managed for TCP sockets only");
+        }
+        if (on == exclusiveBind) {
+            return;
+        }
+        if (bound) {
+            throw new IllegalStateException("SO_EXCLUSIVEADDRUSE must be set before bind: the socket is bound");
+        }
+        if (reuseAddress) {
+            // the kernel holds SO_REUSEADDR only while exclusive bind is off (Windows refuses both at once)
+            setBooleanOption(Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR, !on);
+        }
+        exclusiveBind = on;
+    }
+
+    /** Whether {@link #bind} sets (or set) SO_EXCLUSIVEADDRUSE. */
+    public boolean isExclusiveBind() {
+        return exclusiveBind;
     }
 
     /** SO_LINGER in seconds, -1 when off. */

@@ -48,6 +48,23 @@ class SockAddrsTest {
     }
 
     @Test
+    void theIpv4WildcardIsWrittenAsTheDualStackWildcardOnAnIpv6Socket() throws Exception {
+        // bind(port) gives 0.0.0.0; as ::ffff:0.0.0.0 a dual-stack listener would take IPv4 clients only
+        for (InetSocketAddress any4 : new InetSocketAddress[] {
+                new InetSocketAddress(5000), new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 5000)}) {
+            assertThat(SockAddrs.write(any4, sa, Winsock.AF_INET6)).isEqualTo(28);
+            assertThat(Mem.getShort(sa)).isEqualTo((short) Winsock.AF_INET6);
+            byte[] ip = new byte[16];
+            Mem.copy(sa + 8, ip, 0, 16);
+            assertThat(ip).containsOnly(0);
+            assertThat(SockAddrs.read(sa, 28)).isEqualTo(new InetSocketAddress(InetAddress.getByName("::"), 5000));
+            // an IPv4 socket keeps the IPv4 wildcard
+            assertThat(SockAddrs.write(any4, sa, Winsock.AF_INET)).isEqualTo(16);
+            assertThat(SockAddrs.read(sa, 16)).isEqualTo(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 5000));
+        }
+    }
+
+    @Test
     void unixPathRoundTripAndTooLongPathRefused() {
         int len = SockAddrs.write(UnixDomainSocketAddress.of("C:\\tmp\\tofu.sock"), sa);
         assertThat(len).isEqualTo(2 + "C:\\tmp\\tofu.sock".length() + 1);
