@@ -79,6 +79,7 @@ public final class AfdIoHandler implements IoHandler {
     private boolean failedLoopWoken;
     /** Wake-ups whose packet could not be posted and are being retried off the caller's thread. */
     private final AtomicBoolean wakeupRetrying = new AtomicBoolean();
+    private final AtomicBoolean wakeupFailureReported = new AtomicBoolean();
     /** A task closing the registered channels is queued on the shutting-down loop. */
     private final AtomicBoolean shutdownCloseQueued = new AtomicBoolean();
     private volatile boolean driverClosed;
@@ -360,8 +361,10 @@ public final class AfdIoHandler implements IoHandler {
         // PostQueuedCompletionStatus fails only when the system is short of resources (or the port is gone). The
         // loop may be asleep without a deadline, so this wake-up must not be dropped: it is retried off the
         // caller's thread until a packet is posted or the loop is destroyed.
-        if (wakeupRetrying.compareAndSet(false, true)) {
+        if (wakeupFailureReported.compareAndSet(false, true)) {
             logger.warn("posting a wake-up packet to the AFD event loop failed; retrying until it succeeds", failure);
+        }
+        if (wakeupRetrying.compareAndSet(false, true)) {
             GlobalEventExecutor.INSTANCE.schedule(() -> retryWakeup(1), 1, TimeUnit.MILLISECONDS);
         }
     }
@@ -384,15 +387,21 @@ public final class AfdIoHandler implements IoHandler {
     }
 
     private void retryWakeup(long delayMillis) {
-        if (portFailure != null || tryWake() == null) {
-            wakeupRetrying.set(false);
-            if (portFailure != null) {
-                postWakeup();
-            }
+        // Cleared before the attempt: a wake-up failing from now on is either covered by this attempt (which comes
+        // after it) or schedules a retry of its own.
+        wakeupRetrying.set(false);
+        if (portFailure != null) {
+            postWakeup();
             return;
         }
-        long next = Math.min(delayMillis * 2, 100);
-        GlobalEventExecutor.INSTANCE.schedule(() -> retryWakeup(next), next, TimeUnit.MILLISECONDS);
+        if (tryWake() == null) {
+            wakeupFailureReported.set(false);
+            return;
+        }
+        if (wakeupRetrying.compareAndSet(false, true)) {
+            long next = Math.min(delayMillis * 2, 100);
+            GlobalEventExecutor.INSTANCE.schedule(() -> retryWakeup(next), next, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override

@@ -102,8 +102,9 @@ public final class WinsockSocket {
                 long probe = Winsock.WSASocketW(Winsock.AF_INET6, Winsock.SOCK_STREAM, Winsock.IPPROTO_TCP, 0, 0,
                         Winsock.WSA_FLAG_OVERLAPPED | Winsock.WSA_FLAG_NO_HANDLE_INHERIT);
                 support = probe == Winsock.INVALID_SOCKET ? -1 : 1;
-                if (probe != Winsock.INVALID_SOCKET) {
-                    Winsock.closesocket(probe);
+                if (probe != Winsock.INVALID_SOCKET && Winsock.closesocket(probe) != 0) {
+                    throw new IllegalStateException(WinsockErrors.newException("closesocket(IPv6 probe)",
+                            Winsock.lastError()).getMessage());
                 }
             } catch (WinsockErrors.WinsockException e) {
                 support = -1;
