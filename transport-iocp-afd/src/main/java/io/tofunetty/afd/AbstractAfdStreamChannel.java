@@ -386,7 +386,9 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         @Override
         protected Executor prepareToClose() {
             try {
-                // closesocket() with SO_LINGER > 0 blocks: stop polling now and close off the event loop.
+                // SO_LINGER > 0: closesocket() on a non-blocking socket would fail with WSAEWOULDBLOCK and leave the
+                // socket open. Stop polling now, switch to blocking mode and close off the event loop, where
+                // closesocket() may wait up to the linger time for the unsent data, as a blocking JDK socket does.
                 if (isOpen() && config() instanceof AfdSocketChannelConfig
                         && ((AfdSocketChannelConfig) config()).lingerSeconds() > 0) {
                     doDeregister();
@@ -394,7 +396,8 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                     return GlobalEventExecutor.INSTANCE;
                 }
             } catch (Throwable ignore) {
-                // Close on the event loop then: closesocket() fails fast rather than blocking.
+                // Close on the event loop then: WinsockSocket.close() turns lingering off when closesocket() cannot
+                // wait, as the JDK's NIO does for a non-blocking channel (a graceful close, in the background).
             }
             return null;
         }

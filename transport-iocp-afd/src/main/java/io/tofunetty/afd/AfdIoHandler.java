@@ -8,6 +8,8 @@ import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -70,6 +72,17 @@ public final class AfdIoHandler implements IoHandler {
     private int entryCapacity;
     private boolean destroyed;
     private volatile boolean destroyedCleanly;
+    /** Set when the completion port failed (GetQueuedCompletionStatusEx): the loop can no longer do I/O. */
+    private volatile IOException portFailure;
+    /** Where the loop waits once the port has failed: wake-ups can no longer be packets. */
+    private final Object failedLoopMonitor = new Object();
+    private boolean failedLoopWoken;
+    /** Wake-ups whose packet could not be posted and are being retried off the caller's thread. */
+    private final AtomicBoolean wakeupRetrying = new AtomicBoolean();
+    private final AtomicBoolean wakeupFailureReported = new AtomicBoolean();
+    /** A task closing the registered channels is queued on the shutting-down loop. */
+    private final AtomicBoolean shutdownCloseQueued = new AtomicBoolean();
+    private volatile boolean driverClosed;
 
     private AfdIoHandler(ThreadAwareExecutor executor, AfdIoHandlerOptions options, AfdDriver driver,
                          PollClaims claims) {
@@ -121,6 +134,10 @@ public final class AfdIoHandler implements IoHandler {
 
     @Override
     public int run(IoHandlerContext ctx) {
+        if (portFailure != null) {
+            waitWithoutPort(ctx);
+            return 0;
+        }
         long activeStart = System.nanoTime();
         boolean mayBlock = ctx.canBlock();
         if (mayBlock) {
@@ -192,11 +209,53 @@ public final class AfdIoHandler implements IoHandler {
     }
 
     private int dequeue(int timeoutMillis) {
+        if (portFailure != null) {
+            return 0;
+        }
         try {
             return driver.dequeue(entries, entryCapacity, timeoutMillis);
         } catch (IOException e) {
-            logger.warn("waiting for completions failed", e);
+            portFailed(e);
             return 0;
+        }
+    }
+
+    /**
+     * GetQueuedCompletionStatusEx failed. Its failures are not transient (an invalid or closed port, bad arguments):
+     * retrying would spin at full CPU and every channel of the loop would hang. Instead the loop says so once, closes
+     * its channels (their close futures and pipelines report it), and refuses new registrations; it keeps running
+     * tasks, waiting on a monitor instead of the port, until its group is shut down.
+     */
+    private void portFailed(IOException cause) {
+        if (portFailure != null) {
+            return;
+        }
+        portFailure = cause;
+        logger.error("the completion port of this AFD event loop failed; its {} channel(s) are closed and it accepts "
+                + "no new registrations (shut its event loop group down)", registrations.size(), cause);
+        closeRegisteredHandles(false);
+    }
+
+    /** The loop's wait once its port failed: until a wake-up or the next scheduled task, never a busy loop. */
+    private void waitWithoutPort(IoHandlerContext ctx) {
+        if (!ctx.canBlock()) {
+            return;
+        }
+        long deadline = ctx.deadlineNanos();
+        nextWakeupNanos.set(deadline == -1L ? NONE : deadline);
+        try {
+            synchronized (failedLoopMonitor) {
+                if (!failedLoopWoken && ctx.canBlock()) {
+                    long millis = deadline == -1L ? 0
+                            : Math.max(1, TimeUnit.NANOSECONDS.toMillis(ctx.delayNanos(System.nanoTime()) + 999_999L));
+                    failedLoopMonitor.wait(millis);
+                }
+                failedLoopWoken = false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            nextWakeupNanos.lazySet(AWAKE);
         }
     }
 
@@ -206,7 +265,7 @@ public final class AfdIoHandler implements IoHandler {
             long e = entries + (long) i * Kernel32.OVERLAPPED_ENTRY_SIZE;
             long key = Mem.getLong(e);
             if (key == AfdDriver.KEY_AFD) {
-                handled += poller.complete(Mem.getLong(e + 8), (int) Mem.getLong(e + 16), sink);
+                handled += poller.complete(Mem.getLong(e + 8), sink);
             } else if (key != AfdDriver.KEY_WAKE) {
                 logger.debug("ignoring completion with unknown key {}", key);
             }
@@ -234,6 +293,11 @@ public final class AfdIoHandler implements IoHandler {
         if (destroyed) {
             throw new IllegalStateException("AfdIoHandler is destroyed");
         }
+        IOException failure = portFailure;
+        if (failure != null) {
+            throw new IOException("the completion port of this AFD event loop failed; it accepts no registrations: "
+                    + failure.getMessage(), failure);
+        }
         AfdIoHandle afdHandle = (AfdIoHandle) handle;
         long socket = afdHandle.socket();
         long base = BaseSockets.resolve(driver, socket);
@@ -241,17 +305,102 @@ public final class AfdIoHandler implements IoHandler {
         registration.slot = poller.open(socket, base, registration);
         registrations.add(registration);
         handle.registered();
+        if (isShuttingDown()) {
+            closeHandlesBeforeTermination(); // registered after the shutdown's close ran
+        }
         return registration;
     }
 
     @Override
     public void wakeup() {
+        if (isShuttingDown()) {
+            closeHandlesBeforeTermination();
+        }
         if (!executor.isExecutorThread(Thread.currentThread()) && nextWakeupNanos.getAndSet(AWAKE) != AWAKE) {
+            postWakeup();
+        }
+    }
+
+    private boolean isShuttingDown() {
+        return executor instanceof EventExecutor && ((EventExecutor) executor).isShuttingDown();
+    }
+
+    /**
+     * Closes the registered channels while the loop still runs tasks. Netty calls {@link #prepareToDestroy()} only
+     * when the shutdown is seen right after an I/O round; a shutdown requested from a task (or confirmed with a quiet
+     * period of 0 before the next round) skips it, and a channel closed in {@link #destroy()} can no longer schedule
+     * its deregistration (Netty logs "Can't invoke task later as EventLoop rejected it" per channel). Every
+     * shutdownGracefully() wakes the loop through {@link #wakeup()} right after entering the shutting-down state,
+     * which still accepts tasks: the close is queued there, and again for channels registered later.
+     */
+    private void closeHandlesBeforeTermination() {
+        if (shutdownCloseQueued.compareAndSet(false, true)) {
+            try {
+                executor.execute(() -> {
+                    shutdownCloseQueued.set(false);
+                    closeRegisteredHandles(false);
+                });
+            } catch (RejectedExecutionException e) {
+                // already terminating: destroy() closes what is left
+            }
+        }
+    }
+
+    private void postWakeup() {
+        if (portFailure != null) {
+            synchronized (failedLoopMonitor) {
+                failedLoopWoken = true;
+                failedLoopMonitor.notifyAll();
+            }
+            return;
+        }
+        RuntimeException failure = tryWake();
+        if (failure == null) {
+            return;
+        }
+        // PostQueuedCompletionStatus fails only when the system is short of resources (or the port is gone). The
+        // loop may be asleep without a deadline, so this wake-up must not be dropped: it is retried off the
+        // caller's thread until a packet is posted or the loop is destroyed.
+        if (wakeupFailureReported.compareAndSet(false, true)) {
+            logger.warn("posting a wake-up packet to the AFD event loop failed; retrying until it succeeds", failure);
+        }
+        if (wakeupRetrying.compareAndSet(false, true)) {
+            GlobalEventExecutor.INSTANCE.schedule(() -> retryWakeup(1), 1, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** PostQueuedCompletionStatus, tried a few times at once; null on success, else the last failure. */
+    private RuntimeException tryWake() {
+        RuntimeException failure = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (driverClosed) {
+                return null; // destroyed: nobody waits on the port any more
+            }
             try {
                 driver.wake();
+                return null;
             } catch (RuntimeException e) {
-                logger.warn("posting a wake-up packet failed", e);
+                failure = e;
             }
+        }
+        return failure;
+    }
+
+    private void retryWakeup(long delayMillis) {
+        // Cleared before the attempt: a wake-up failing from now on is either covered by this attempt (which comes
+        // after it) or schedules a retry of its own.
+        wakeupRetrying.set(false);
+        if (portFailure != null) {
+            postWakeup();
+            return;
+        }
+        if (tryWake() == null) {
+            wakeupFailureReported.set(false);
+            return;
+        }
+        if (wakeupRetrying.compareAndSet(false, true)) {
+            long next = Math.min(delayMillis * 2, 100);
+            GlobalEventExecutor.INSTANCE.schedule(() -> retryWakeup(next), next, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -298,7 +447,7 @@ public final class AfdIoHandler implements IoHandler {
         }
         poller.closeAll();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.shutdownDrainTimeoutMillis());
-        while (poller.inFlight() > 0) {
+        while (poller.inFlight() > 0 && portFailure == null) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 break;
@@ -308,6 +457,7 @@ public final class AfdIoHandler implements IoHandler {
         }
         int stillInFlight = poller.inFlight();
         boolean freed = poller.release();
+        driverClosed = true;
         driver.close();
         Mem.free(entries); // written only during GQCSEx calls, which are over
         entries = 0;

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelException;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.tofunetty.afd.internal.WinsockSocket;
 
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.net.InetSocketAddress;
  * IPv6 is unavailable or {@code java.net.preferIPv4Stack} is set).
  */
 public final class AfdSocketChannel extends AbstractAfdStreamChannel implements SocketChannel {
+    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(AfdSocketChannel.class);
     private final AfdSocketChannelConfig config;
 
     /** A channel on a new TCP socket of the preferred family. */
@@ -75,11 +78,12 @@ public final class AfdSocketChannel extends AbstractAfdStreamChannel implements 
         }
     }
 
+    /** Closes a socket on a path that is already failing; a failed close is logged, not thrown over the cause. */
     static void closeQuietly(WinsockSocket s) {
         try {
             s.close();
-        } catch (IOException ignore) {
-            // already failing
+        } catch (IOException e) {
+            LOGGER.warn("closing {} failed", s, e);
         }
     }
 

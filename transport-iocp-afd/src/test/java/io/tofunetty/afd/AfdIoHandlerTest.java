@@ -6,6 +6,7 @@ import io.tofunetty.afd.FakeLoop.Ctx;
 import io.tofunetty.afd.FakeLoop.TestHandle;
 import io.tofunetty.afd.internal.FakeKernel;
 import io.tofunetty.afd.internal.NtStatus;
+import io.tofunetty.afd.internal.PollClaims;
 import io.tofunetty.afd.internal.WinsockErrors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -427,5 +428,77 @@ class AfdIoHandlerTest {
         assertThat(hb.events).containsExactly("RECEIVE");
         loop.runNow();
         assertThat(ha.events).containsExactly("RECEIVE", "RECEIVE"); // level-triggered, still registered
+    }
+
+    @Test
+    void theCompletionStatusIsReadFromTheRecordsIoStatusBlockNotFromTheEntrysReservedField() throws Exception {
+        long s = k.newSocket();
+        TestHandle h = register(s, AfdIoOps.READ);
+        loop.runNow();
+        loop.port.scribbleOnEntryInternal(NtStatus.INSUFFICIENT_RESOURCES);
+        k.signal(s, AfdIoOps.RECEIVE);
+        loop.runNow();
+        assertThat(h.events).containsExactly("RECEIVE"); // not an error event made from the reserved field
+    }
+
+    @Test
+    void aDrainThatTimesOutReleasesItsPollClaimsSoASocketReusingTheHandleValueCanArm() throws Exception {
+        loop.close();
+        PollClaims claims = new PollClaims();
+        AfdIoHandlerOptions options = AfdIoHandlerOptions.defaults().withShutdownDrainTimeoutMillis(50);
+        loop = new FakeLoop(k, options, claims);
+        long s = k.newSocket();
+        register(s, AfdIoOps.READ);
+        loop.runNow();
+        k.swallowCancels(true);
+        loop.destroy(); // the cancelled poll's packet never comes: the drain gives up
+        assertThat(claims.isClaimed(s)).as("claim of the abandoned slot").isFalse();
+
+        k.swallowCancels(false);
+        k.closeSocket(s);
+        k.newSocket(s); // Windows reuses handle values at once
+        loop = new FakeLoop(k, AfdIoHandlerOptions.defaults(), claims);
+        TestHandle again = register(s, AfdIoOps.READ);
+        loop.runNow();
+        assertThat(k.armsOf(s)).as("arms of the handle value, first and second socket").hasSize(2);
+        k.signal(s, AfdIoOps.RECEIVE);
+        loop.runNow();
+        assertThat(again.events).containsExactly("RECEIVE");
+    }
+
+    @Test
+    void aWakeUpWhosePacketCannotBePostedIsRetriedUntilTheSleepingLoopWakes() throws Exception {
+        AtomicInteger returned = new AtomicInteger(-1);
+        Thread loopThread = new Thread(() -> returned.set(loop.handler.run(Ctx.forever())), "fake-loop");
+        loop.executor.owner = loopThread;
+        loop.port.failNextWakes(5); // more than the immediate attempts: the retry runs off this thread
+        loopThread.start();
+        // The fake's wait without deadline ends after 30 s on its own: a lost wake-up fails the join below.
+        while (loopThread.getState() != Thread.State.TIMED_WAITING && loopThread.isAlive()) {
+            Thread.onSpinWait();
+        }
+        loop.handler.wakeup();
+        loopThread.join(20_000);
+        assertThat(loopThread.isAlive()).as("loop still asleep: the wake-up was lost").isFalse();
+        assertThat(loop.port.wakes()).as("wake-up packets posted").isEqualTo(1);
+        loop.executor.owner = Thread.currentThread();
+    }
+
+    @Test
+    void aFailingCompletionPortClosesTheLoopsChannelsOnceRefusesRegistrationsAndStopsCallingIt() throws Exception {
+        TestHandle a = register(k.newSocket(), AfdIoOps.READ);
+        TestHandle b = register(k.newSocket(), AfdIoOps.READ);
+        loop.runNow();
+        int dequeuesBefore = loop.port.timeouts().size();
+        loop.port.failDequeues();
+        for (int i = 0; i < 100; i++) {
+            loop.runNow();
+        }
+        assertThat(loop.port.timeouts().size() - dequeuesBefore).as("dequeue calls after the failure").isEqualTo(1);
+        assertThat(a.closed).isEqualTo(1);
+        assertThat(b.closed).isEqualTo(1);
+        assertThat(loop.handler.registrationCount()).isZero();
+        assertThatThrownBy(() -> register(k.newSocket(), AfdIoOps.READ)).isInstanceOf(IOException.class)
+                .hasMessageContaining("completion port").hasMessageContaining("GetQueuedCompletionStatusEx");
     }
 }

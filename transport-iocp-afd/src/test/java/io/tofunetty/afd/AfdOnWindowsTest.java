@@ -117,13 +117,13 @@ class AfdOnWindowsTest {
             assertThat(n).isEqualTo(1);
             assertThat(Mem.getLong(entries)).isEqualTo(AfdDriver.KEY_AFD);
             assertThat(Mem.getLong(entries + 8)).isEqualTo(slot.record());
-            poller.complete(Mem.getLong(entries + 8), (int) Mem.getLong(entries + 16), sink);
+            poller.complete(Mem.getLong(entries + 8), sink);
             assertThat(calls).containsExactly("ready:server:RECEIVE");
 
             // level-triggered: unread data completes the re-arm at once
             poller.flush(sink);
             n = driver.dequeue(entries, 16, 10_000);
-            poller.complete(Mem.getLong(entries + 8), (int) Mem.getLong(entries + 16), sink);
+            poller.complete(Mem.getLong(entries + 8), sink);
             assertThat(calls).containsExactly("ready:server:RECEIVE", "ready:server:RECEIVE");
             assertThat(WinSockets.recv(pair[1])).isEqualTo(4);
 
@@ -132,7 +132,7 @@ class AfdOnWindowsTest {
             Winsock.closesocket(pair[1]);
             n = driver.dequeue(entries, 16, 10_000);
             assertThat(n).isEqualTo(1);
-            poller.complete(Mem.getLong(entries + 8), (int) Mem.getLong(entries + 16), sink);
+            poller.complete(Mem.getLong(entries + 8), sink);
             assertThat(calls).last().isEqualTo("closed:server:LOCAL_CLOSE");
             assertThat(poller.slotsInUse()).isZero();
 

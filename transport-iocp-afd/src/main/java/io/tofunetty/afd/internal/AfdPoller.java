@@ -24,7 +24,9 @@ import java.util.List;
  *   <li><b>At most one poll per base socket in the process</b>: a slot arms only while it holds the base socket's
  *       {@link PollClaims claim}. It keeps the claim while live and interested and releases it when freed, when its
  *       interest drops to 0 (at the next flush or packet), or when it fails. A second registration of the same base
- *       socket waits (deferred in the update queue) and its loop is woken on release.</li>
+ *       socket waits (deferred in the update queue) and its loop is woken on release. {@link #release()} releases
+ *       every claim still held (after closing the device handles, which ends their polls in the kernel), also those
+ *       of slots whose packet never arrived before the shutdown drain gave up.</li>
  *   <li><b>The kernel owns a record while its poll is in flight.</b> Deregistering a PENDING/CANCELLED slot only
  *       sets deletePending (cancelling a PENDING poll); the slot is freed when its packet arrives. Native chunks are
  *       freed only when no poll is in flight ({@link #release()}), and leaked otherwise.</li>
@@ -39,7 +41,8 @@ import java.util.List;
  *       with real events). deletePending wins over everything. LOCAL_CLOSE always passes and drops the slot.</li>
  *   <li><b>Failures.</b> An arm failing with ERROR_INVALID_HANDLE (after RtlNtStatusToDosError) means the socket is
  *       closed: the slot is freed and the owner told {@code closed}. Other arm failures and failed packet statuses
- *       count as failures; arms are retried from the queue, and after {@code maxArmAttempts} consecutive failures
+ *       (read from the record's IO_STATUS_BLOCK, never from the packet's reserved Internal field) count as
+ *       failures; arms are retried from the queue, and after {@code maxArmAttempts} consecutive failures
  *       the slot stops arming until its interest is set again.</li>
  *   <li>Only the event-loop thread calls this class (it is not thread-safe). Sink callbacks may re-enter
  *       {@link #setInterest}, {@link #close} and {@link #open}; the machine re-checks the slot's generation after
@@ -397,20 +400,22 @@ public final class AfdPoller {
     // ------------------------------------------------------------------ packets
 
     /**
-     * Handles one completion packet of an AFD device handle.
+     * Handles one completion packet of an AFD device handle. The poll's status is read from the record's own
+     * IO_STATUS_BLOCK, which the kernel wrote before queuing the packet; the OVERLAPPED_ENTRY's Internal field is
+     * documented as reserved and is not consulted.
      *
-     * @param overlapped   the entry's lpOverlapped (the record address)
-     * @param packetStatus the entry's Internal (NTSTATUS)
+     * @param overlapped the entry's lpOverlapped (the record address)
      * @return 1 when an owner callback was made, else 0
      */
-    public int complete(long overlapped, int packetStatus, Sink sink) {
+    public int complete(long overlapped, Sink sink) {
         Slot s = slotOf(overlapped);
         if (s == null || s.status == IDLE) {
             strayPackets++;
-            logger.warn("completion packet for no poll in flight (lpOverlapped 0x{}, status {}); ignored",
-                    Long.toHexString(overlapped), NtStatus.describe(packetStatus));
+            logger.warn("completion packet for no poll in flight (lpOverlapped 0x{}); ignored",
+                    Long.toHexString(overlapped));
             return 0;
         }
+        int packetStatus = Mem.getInt(s.record + OFF_IOSB_STATUS);
         s.status = IDLE;
         inFlight--;
         AfdCounters.pollCompleted();
@@ -587,6 +592,14 @@ public final class AfdPoller {
             if (devices[i] != 0) {
                 driver.closeDevice(devices[i]);
                 devices[i] = 0;
+            }
+        }
+        // Closing a device handle ends its polls in the kernel (their packets, if any, go to a port about to close),
+        // so the claims of slots whose packet never arrived are released now: otherwise a later socket that reuses
+        // one of these handle values could never arm in any loop of the process.
+        for (Slot s : slots) {
+            if (s != null) {
+                releaseClaim(s);
             }
         }
         if (free) {

@@ -328,12 +328,14 @@ public final class DatagramSockets {
 
     private static void setRaw(WinsockSocket socket, int level, int option, long value, int len, String what,
                                InetAddress group) throws IOException {
-        if (!socket.isOpen()) {
-            throw new java.nio.channels.ClosedChannelException();
-        }
-        if (Winsock.setsockopt(socket.handle(), level, option, value, len) != 0) {
-            throw WinsockExceptions.newException("setsockopt(" + what + group.getHostAddress() + ')',
-                    Winsock.lastError());
+        long handle = socket.acquire(); // multicast calls come from any thread: keep the close out meanwhile
+        try {
+            if (Winsock.setsockopt(handle, level, option, value, len) != 0) {
+                throw WinsockExceptions.newException("setsockopt(" + what + group.getHostAddress() + ')',
+                        Winsock.lastError());
+            }
+        } finally {
+            socket.release();
         }
     }
 

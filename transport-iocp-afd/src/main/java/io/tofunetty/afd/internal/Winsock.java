@@ -270,7 +270,9 @@ public final class Winsock {
                 setUdpConnReset(s, false);
             }
         } catch (WinsockException e) {
-            closesocket(s);
+            if (closesocket(s) != 0) {
+                e.addSuppressed(WinsockErrors.newException("closesocket", lastError()));
+            }
             throw e;
         }
         return s;

@@ -34,8 +34,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  *       where the stack lacks the ioctl the connect goes on unchanged.</li>
  * </ul>
  *
- * <p>Hot-path calls ({@link #recv}, {@link #send}, {@link #sendv}) run on the event loop only; option calls may come
- * from any thread.
+ * <p>Hot-path calls ({@link #recv}, {@link #send}, {@link #sendv}) run on the event loop only, which is also where the
+ * socket is closed (or, for a lingering close, after the channel left the loop). Every other call may come from any
+ * thread and is {@link HandleGuard guarded}: {@link #close()} waits for calls in flight before closesocket, so no call
+ * ever reaches a recycled handle value.
  */
 public final class WinsockSocket {
     private static final AtomicInteger OPEN = new AtomicInteger();
@@ -66,6 +68,7 @@ public final class WinsockSocket {
     private final long handle;
     private final boolean ipv6;
     private final boolean tcp;
+    private final HandleGuard guard = new HandleGuard();
     private volatile int state;
     private InetSocketAddress acceptedRemote;
     private volatile boolean exclusiveBind;
@@ -142,8 +145,9 @@ public final class WinsockSocket {
                 long probe = Winsock.WSASocketW(Winsock.AF_INET6, Winsock.SOCK_STREAM, Winsock.IPPROTO_TCP, 0, 0,
                         Winsock.WSA_FLAG_OVERLAPPED | Winsock.WSA_FLAG_NO_HANDLE_INHERIT);
                 support = probe == Winsock.INVALID_SOCKET ? -1 : 1;
-                if (probe != Winsock.INVALID_SOCKET) {
-                    Winsock.closesocket(probe);
+                if (probe != Winsock.INVALID_SOCKET && Winsock.closesocket(probe) != 0) {
+                    throw new IllegalStateException(WinsockErrors.newException("closesocket(IPv6 probe)",
+                            Winsock.lastError()).getMessage());
                 }
             } catch (WinsockErrors.WinsockException e) {
                 support = -1;
@@ -190,6 +194,22 @@ public final class WinsockSocket {
         }
     }
 
+    /**
+     * Admits one call on {@link #handle()} from outside this class (raw option calls): the handle stays open until
+     * {@link #release()}. Throws when the socket is closed or closing.
+     */
+    public long acquire() throws ClosedChannelException {
+        if (!isOpen() || !guard.enter()) {
+            throw new ClosedChannelException();
+        }
+        return handle;
+    }
+
+    /** Ends a call admitted by {@link #acquire()}. */
+    public void release() {
+        guard.exit();
+    }
+
     // ------------------------------------------------------------------------------------------ connection set-up
 
     /**
@@ -197,18 +217,18 @@ public final class WinsockSocket {
      * failure is a {@link java.net.BindException} naming {@code local}.
      */
     public void bind(SocketAddress local) throws IOException {
-        ensureOpen();
-        if (exclusiveBind) {
-            // SO_EXCLUSIVEADDRUSE counts at bind time only. The kernel's SO_REUSEADDR is off here (it is emulated
-            // while exclusive bind is on), so the two cannot clash.
-            try {
-                Winsock.setIntOption(handle, Winsock.SOL_SOCKET, Winsock.SO_EXCLUSIVEADDRUSE, 1);
-            } catch (WinsockErrors.WinsockException e) {
-                throw WinsockExceptions.newException("bind(" + local + ") (SO_EXCLUSIVEADDRUSE)", e.errorCode());
-            }
-        }
+        acquire();
         long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
         try {
+            if (exclusiveBind) {
+                // SO_EXCLUSIVEADDRUSE counts at bind time only. The kernel's SO_REUSEADDR is off here (it is emulated
+                // while exclusive bind is on), so the two cannot clash.
+                try {
+                    Winsock.setIntOption(handle, Winsock.SOL_SOCKET, Winsock.SO_EXCLUSIVEADDRUSE, 1);
+                } catch (WinsockErrors.WinsockException e) {
+                    throw WinsockExceptions.newException("bind(" + local + ") (SO_EXCLUSIVEADDRUSE)", e.errorCode());
+                }
+            }
             int len = SockAddrs.write(local, sa, family());
             if (Winsock.bind(handle, sa, len) != 0) {
                 int err = Winsock.lastError();
@@ -220,13 +240,18 @@ public final class WinsockSocket {
             bound = true;
         } finally {
             Mem.free(sa);
+            release();
         }
     }
 
     public void listen(int backlog) throws IOException {
-        ensureOpen();
-        if (Winsock.listen(handle, backlog) != 0) {
-            throw WinsockExceptions.newException("listen()", Winsock.lastError());
+        acquire();
+        try {
+            if (Winsock.listen(handle, backlog) != 0) {
+                throw WinsockExceptions.newException("listen()", Winsock.lastError());
+            }
+        } finally {
+            release();
         }
     }
 
@@ -235,13 +260,13 @@ public final class WinsockSocket {
      * CONNECT_FAIL, then {@link #finishConnect}).
      */
     public boolean connect(SocketAddress remote) throws IOException {
-        ensureOpen();
-        if (tcp && remote instanceof InetSocketAddress && !((InetSocketAddress) remote).isUnresolved()
-                && ((InetSocketAddress) remote).getAddress().isLoopbackAddress()) {
-            askForFastLoopbackFailure();
-        }
+        acquire();
         long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
         try {
+            if (tcp && remote instanceof InetSocketAddress && !((InetSocketAddress) remote).isUnresolved()
+                    && ((InetSocketAddress) remote).getAddress().isLoopbackAddress()) {
+                askForFastLoopbackFailure();
+            }
             int len = SockAddrs.write(remote, sa, family());
             if (Winsock.connect(handle, sa, len) == 0) {
                 return true;
@@ -253,6 +278,7 @@ public final class WinsockSocket {
             throw WinsockExceptions.newConnectException(err);
         } finally {
             Mem.free(sa);
+            release();
         }
     }
 
@@ -317,6 +343,7 @@ public final class WinsockSocket {
         if (sendReported) {
             return true;
         }
+        acquire();
         long sa = Mem.allocate(SockAddrs.STORAGE_SIZE + 8);
         try {
             long lenCell = sa + SockAddrs.STORAGE_SIZE;
@@ -331,6 +358,7 @@ public final class WinsockSocket {
             return true;
         } finally {
             Mem.free(sa);
+            release();
         }
     }
 
@@ -339,7 +367,7 @@ public final class WinsockSocket {
      * {@link #acceptedRemoteAddress()} of the result holds the peer's address.
      */
     public WinsockSocket accept() throws IOException {
-        ensureOpen();
+        acquire();
         long sa = Mem.allocate(SockAddrs.STORAGE_SIZE + 8);
         try {
             long lenCell = sa + SockAddrs.STORAGE_SIZE;
@@ -369,6 +397,7 @@ public final class WinsockSocket {
             return accepted;
         } finally {
             Mem.free(sa);
+            release();
         }
     }
 
@@ -388,7 +417,7 @@ public final class WinsockSocket {
     }
 
     private InetSocketAddress address(boolean local) {
-        if (!isOpen()) {
+        if (!isOpen() || !guard.enter()) {
             return null;
         }
         long sa = Mem.allocate(SockAddrs.STORAGE_SIZE + 8);
@@ -402,6 +431,7 @@ public final class WinsockSocket {
             return SockAddrs.readInet(sa, Mem.getInt(lenCell));
         } finally {
             Mem.free(sa);
+            guard.exit();
         }
     }
 
@@ -466,35 +496,40 @@ public final class WinsockSocket {
     // ------------------------------------------------------------------------------------------ shutdown / close
 
     /**
-     * shutdown(SD_RECEIVE / SD_SEND / SD_BOTH). A socket that never connected fails with
+     * shutdown(SD_RECEIVE / SD_SEND / SD_BOTH). The state is marked before the call, as Netty's unix Socket does: a
+     * side the application shut down counts as shut even when Winsock refuses (a reset connection answers
+     * WSAENOTCONN), or the channel would keep reading a dead input. A socket that never connected fails with
      * {@link NotYetConnectedException}, a closed one with {@link ClosedChannelException}.
      */
     public void shutdown(boolean input, boolean output) throws IOException {
         if (!input && !output) {
             return;
         }
-        ensureOpen();
         int how = input && output ? Winsock.SD_BOTH : input ? Winsock.SD_RECEIVE : Winsock.SD_SEND;
         int bits = (input ? INPUT_SHUTDOWN : 0) | (output ? OUTPUT_SHUTDOWN : 0);
-        int old = state;
-        if ((old & bits) == bits) {
-            return;
-        }
-        if (Winsock.shutdown(handle, how) != 0) {
-            int err = Winsock.lastError();
-            if (err == WinsockErrors.WSAENOTCONN) {
-                throw new NotYetConnectedException();
-            }
-            if (!isOpen()) {
+        for (;;) {
+            int old = state;
+            if ((old & CLOSED) != 0) {
                 throw new ClosedChannelException();
             }
-            throw WinsockExceptions.newException("shutdown()", err);
-        }
-        for (;;) {
-            old = state;
-            if (STATE.compareAndSet(this, old, old | bits)) {
+            if ((old & bits) == bits) {
                 return;
             }
+            if (STATE.compareAndSet(this, old, old | bits)) {
+                break;
+            }
+        }
+        acquire();
+        try {
+            if (Winsock.shutdown(handle, how) != 0) {
+                int err = Winsock.lastError();
+                if (err == WinsockErrors.WSAENOTCONN) {
+                    throw new NotYetConnectedException();
+                }
+                throw WinsockExceptions.newException("shutdown()", err);
+            }
+        } finally {
+            release();
         }
     }
 
@@ -510,15 +545,29 @@ public final class WinsockSocket {
 
     /** Puts the socket back in blocking mode, so that a close with SO_LINGER > 0 waits instead of failing. */
     public void setBlocking() throws IOException {
-        ensureOpen();
+        acquire();
         try {
             Winsock.setNonBlocking(handle, false);
         } catch (WinsockErrors.WinsockException e) {
             throw WinsockExceptions.newException("ioctlsocket(FIONBIO)", e.errorCode());
+        } finally {
+            release();
         }
     }
 
-    /** closesocket, once; later calls do nothing. */
+    /**
+     * closesocket, once; later calls do nothing. Waits first for calls in flight from other threads (see
+     * {@link HandleGuard}). The result is checked: {@link #openSockets()} counts the socket closed only when Windows
+     * closed it.
+     *
+     * <p>With SO_LINGER on (l_onoff = 1, l_linger &gt; 0), closesocket on a non-blocking socket cannot wait, so it
+     * fails with WSAEWOULDBLOCK and leaves the socket open (MS docs, closesocket). Channels that linger switch to
+     * blocking mode and close off the event loop ({@link #setBlocking()}); a socket that reaches this point
+     * non-blocking and lingering anyway is closed as the JDK's NIO closes a registered non-blocking channel: lingering
+     * is turned off and closesocket repeated, so the close completes gracefully in the background.
+     *
+     * @throws IOException naming the error when Windows did not close the handle (it then stays counted as open)
+     */
     public void close() throws IOException {
         for (;;) {
             int old = state;
@@ -529,29 +578,61 @@ public final class WinsockSocket {
                 break;
             }
         }
-        OPEN.decrementAndGet();
-        if (Winsock.closesocket(handle) != 0) {
-            throw WinsockExceptions.newException("closesocket()", Winsock.lastError());
+        guard.closeAndAwait();
+        if (Winsock.closesocket(handle) == 0) {
+            OPEN.decrementAndGet();
+            return;
         }
+        int err = Winsock.lastError();
+        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+            err = closeWithoutLinger();
+            if (err == 0) {
+                OPEN.decrementAndGet();
+                return;
+            }
+        }
+        if (err == WinsockErrors.WSAENOTSOCK) {
+            // Not a socket (any more): nothing is left open under this value, but something closed it behind our
+            // back, which is a bug worth reporting.
+            OPEN.decrementAndGet();
+            throw WinsockExceptions.newException("closesocket(0x" + Long.toHexString(handle)
+                    + ") found no socket", err);
+        }
+        throw WinsockExceptions.newException("closesocket(0x" + Long.toHexString(handle)
+                + ") failed and the socket stays open", err);
+    }
+
+    /** SO_LINGER off, then closesocket again: 0 or the Winsock error of the second closesocket. */
+    private int closeWithoutLinger() {
+        try {
+            Winsock.setLinger(handle, -1);
+        } catch (WinsockErrors.WinsockException e) {
+            return e.errorCode();
+        }
+        return Winsock.closesocket(handle) == 0 ? 0 : Winsock.lastError();
     }
 
     // ------------------------------------------------------------------------------------------ options
 
     public int getIntOption(int level, int option) throws IOException {
-        ensureOpen();
+        acquire();
         try {
             return Winsock.getIntOption(handle, level, option);
         } catch (WinsockErrors.WinsockException e) {
             throw optionFailure("getsockopt", level, option, e.errorCode());
+        } finally {
+            release();
         }
     }
 
     public void setIntOption(int level, int option, int value) throws IOException {
-        ensureOpen();
+        acquire();
         try {
             Winsock.setIntOption(handle, level, option, value);
         } catch (WinsockErrors.WinsockException e) {
             throw optionFailure("setsockopt", level, option, e.errorCode());
+        } finally {
+            release();
         }
     }
 
@@ -620,68 +701,93 @@ public final class WinsockSocket {
 
     /** SO_LINGER in seconds, -1 when off. */
     public int getSoLinger() throws IOException {
-        ensureOpen();
+        acquire();
         try {
             return Winsock.getLinger(handle);
         } catch (WinsockErrors.WinsockException e) {
             throw optionFailure("getsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER, e.errorCode());
+        } finally {
+            release();
         }
     }
 
     /** SO_LINGER: negative turns it off, 0 makes close abortive (RST). */
     public void setSoLinger(int seconds) throws IOException {
-        ensureOpen();
+        acquire();
         try {
             Winsock.setLinger(handle, seconds);
         } catch (WinsockErrors.WinsockException e) {
             throw optionFailure("setsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER, e.errorCode());
+        } finally {
+            release();
         }
     }
 
-    /** IP_TOS, or on an AF_INET6 socket IPV6_TCLASS (IP_TOS where the stack lacks IPV6_TCLASS, as Wine does). */
+    /**
+     * The traffic class, read as the JDK reads it on Windows (net_util_md.c, NET_GetSockOpt): IP_TOS is deprecated
+     * there and IPV6_TCLASS unsupported, and where the stack refuses the option the default, 0, is reported instead
+     * of an error, so that reading every option of a channel never fails. On an AF_INET6 socket IPV6_TCLASS is
+     * tried first (stacks that have it), then IP_TOS (which the dual-stack socket's IPv4 traffic uses).
+     */
     public int getTrafficClass() throws IOException {
         if (ipv6) {
             try {
                 return getIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_TCLASS);
             } catch (IOException e) {
-                try {
-                    return getIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS);
-                } catch (IOException second) {
-                    e.addSuppressed(second);
+                if (!isUnsupportedTrafficClass(e)) {
                     throw e;
                 }
             }
         }
-        return getIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS);
+        try {
+            return getIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS);
+        } catch (IOException e) {
+            if (isUnsupportedTrafficClass(e)) {
+                return 0;
+            }
+            throw e;
+        }
     }
 
     /**
-     * IP_TOS, and on an AF_INET6 socket (which carries IPv4 traffic too) IPV6_TCLASS as well; fails only when no
-     * option the socket has could be set.
+     * Sets the traffic class as the JDK does on Windows (NET_SetSockOpt): the value is masked to the TOS and
+     * precedence bits (0xFE), and a stack that refuses the option (WSAENOPROTOOPT, or WSAEINVAL as for IP_TOS on
+     * an unbound UDP socket) is not an error. On an AF_INET6 socket, which carries IPv4 traffic too, both
+     * IPV6_TCLASS and IP_TOS are set.
+     *
+     * @throws IllegalArgumentException when {@code value} is outside 0..255
      */
     public void setTrafficClass(int value) throws IOException {
-        if (ipv6) {
-            IOException failure = null;
-            boolean set = false;
-            int[][] options = {{Winsock.IPPROTO_IPV6, Winsock.IPV6_TCLASS}, {Winsock.IPPROTO_IP, Winsock.IP_TOS}};
-            for (int[] option : options) {
-                try {
-                    setIntOption(option[0], option[1], value);
-                    set = true;
-                } catch (IOException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-            if (!set) {
-                throw failure;
-            }
-        } else {
-            setIntOption(Winsock.IPPROTO_IP, Winsock.IP_TOS, value);
+        if (value < 0 || value > 255) {
+            throw new IllegalArgumentException("traffic class must be within 0..255: " + value);
         }
+        int masked = value & TOS_MASK;
+        if (ipv6) {
+            setTrafficClassOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_TCLASS, masked);
+        }
+        setTrafficClassOption(Winsock.IPPROTO_IP, Winsock.IP_TOS, masked);
+    }
+
+    /** IPTOS_TOS_MASK | IPTOS_PREC_MASK: what the JDK keeps of a traffic class on Windows. */
+    private static final int TOS_MASK = 0x1E | 0xE0;
+
+    private void setTrafficClassOption(int level, int option, int value) throws IOException {
+        try {
+            setIntOption(level, option, value);
+        } catch (IOException e) {
+            if (!isUnsupportedTrafficClass(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Errors by which Winsock says it has no such traffic-class option here (the JDK tolerates these two). */
+    static boolean isUnsupportedTrafficClass(IOException e) {
+        if (!(e instanceof WinsockExceptions.Coded)) {
+            return false; // e.g. ClosedChannelException: the socket is closed, which is an error
+        }
+        int code = ((WinsockExceptions.Coded) e).errorCode();
+        return code == WinsockErrors.WSAENOPROTOOPT || code == WinsockErrors.WSAEINVAL;
     }
 
     private IOException optionFailure(String call, int level, int option, int code) {

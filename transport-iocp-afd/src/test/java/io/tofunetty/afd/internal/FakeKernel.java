@@ -424,6 +424,9 @@ public final class FakeKernel implements AutoCloseable {
         private int devices;
         private int wakes;
         private int openFailures;
+        private int wakeFailures;
+        private boolean dequeueFails;
+        private Integer entryInternal;
         private boolean closed;
 
         void enqueue(long key, long overlapped, int status, int bytes) {
@@ -435,6 +438,39 @@ public final class FakeKernel implements AutoCloseable {
             lock.lock();
             try {
                 openFailures = n;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The next {@code n} wake() calls fail as a failed PostQueuedCompletionStatus does (nothing is posted). */
+        public void failNextWakes(int n) {
+            lock.lock();
+            try {
+                wakeFailures = n;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Every dequeue from now on fails, as GetQueuedCompletionStatusEx on a broken port does. */
+        public void failDequeues() {
+            lock.lock();
+            try {
+                dequeueFails = true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Writes {@code status} into every dequeued entry's Internal field instead of the poll's status: that field is
+         * reserved, and only the record's IO_STATUS_BLOCK holds the poll's status.
+         */
+        public void scribbleOnEntryInternal(int status) {
+            lock.lock();
+            try {
+                entryInternal = status;
             } finally {
                 lock.unlock();
             }
@@ -585,7 +621,7 @@ public final class FakeKernel implements AutoCloseable {
             try {
                 callerThreads.add(Thread.currentThread());
                 timeouts.add(timeoutMillis);
-                if (closed) {
+                if (closed || dequeueFails) {
                     throw new IOException("GetQueuedCompletionStatusEx failed: ERROR_INVALID_HANDLE (6)");
                 }
                 if (packets.isEmpty() && timeoutMillis != 0) {
@@ -607,7 +643,7 @@ public final class FakeKernel implements AutoCloseable {
                     long e = entries + (long) n * 32;
                     Mem.putLong(e, p[0]);
                     Mem.putLong(e + 8, p[1]);
-                    Mem.putLong(e + 16, p[2] & 0xFFFFFFFFL);
+                    Mem.putLong(e + 16, (entryInternal != null ? entryInternal : p[2]) & 0xFFFFFFFFL);
                     Mem.putInt(e + 24, (int) p[3]);
                     n++;
                 }
@@ -622,6 +658,11 @@ public final class FakeKernel implements AutoCloseable {
             lock.lock();
             try {
                 if (!closed) {
+                    if (wakeFailures > 0) {
+                        wakeFailures--;
+                        throw new IllegalStateException("PostQueuedCompletionStatus failed: Win32 error "
+                                + "ERROR_NO_SYSTEM_RESOURCES (1450)");
+                    }
                     wakes++;
                     enqueue(KEY_WAKE, 0, 0, 0);
                 }

@@ -103,7 +103,7 @@ final class PollerHarness implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 long e = entries + (long) i * 32;
                 if (Mem.getLong(e) == AfdDriver.KEY_AFD) {
-                    total += poller.complete(Mem.getLong(e + 8), (int) Mem.getLong(e + 16), sink);
+                    total += poller.complete(Mem.getLong(e + 8), sink);
                 }
             }
         }
