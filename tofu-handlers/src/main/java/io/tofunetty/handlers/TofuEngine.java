@@ -3,9 +3,11 @@ package io.tofunetty.handlers;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.tofunetty.codec.FrameRules;
 import io.tofunetty.codec.OpCode;
 import io.tofunetty.codec.Origin;
 import io.tofunetty.codec.Status;
+import io.tofunetty.codec.TofuHeaderCodec;
 import io.tofunetty.codec.TofuMessage;
 import io.tofunetty.handlers.internal.ChannelNumbers;
 import io.tofunetty.handlers.internal.EngineCounters;
@@ -235,12 +237,14 @@ public final class TofuEngine implements AutoCloseable {
             throw new TofuException(Status.INVALID_OP_CODE, "WelcomeResponse is sent by the engine, not posted");
         }
         m.origin(Origin.APPLICATION).status(Status.SUCCESS);
-        if (op.isResponse() && m.messageId() == 0) {
-            throw new TofuException(Status.INVALID_MESSAGE_ID,
+        FrameRules.Rule broken = FrameRules.messageId(op, m.messageId());
+        if (broken != null) {
+            throw new TofuException(broken.status(),
                     op.tofuName() + " with message id 0; a response carries its request's id");
         }
-        if (m.more() && !op.mayHaveMore()) {
-            throw new TofuException(Status.INVALID_MORE_USAGE,
+        broken = FrameRules.more(op, m.more());
+        if (broken != null) {
+            throw new TofuException(broken.status(),
                     "more=1 on " + op.tofuName() + "; only Request, Response and Signal may have more frames");
         }
         boolean opens = op == OpCode.HELLO_REQUEST || op == OpCode.WELCOME_REQUEST;
@@ -249,34 +253,21 @@ public final class TofuEngine implements AutoCloseable {
             throw new TofuException(Status.INVALID_CHANNEL_NUMBER,
                     op.tofuName() + " opens a new channel and must be posted with channel number 0, not " + channel);
         }
-        if (!opens && (channel == 0 || channel == 0xFFFF)) {
-            throw new TofuException(Status.INVALID_CHANNEL_NUMBER, op.tofuName() + " with channel number " + channel
+        broken = opens ? null : FrameRules.channelNumber(channel);
+        if (broken != null) {
+            throw new TofuException(broken.status(), op.tofuName() + " with channel number " + channel
                     + "; only HelloRequest and WelcomeRequest may use 0, and 65535 is reserved");
         }
         int thl = m.headers().encodedLength();
-        if (thl > 0xFFFF) {
-            throw new TofuException(Status.INVALID_HEADERS_LEN, "text headers of " + thl + " bytes exceed 65535");
+        broken = FrameRules.headersLength(thl, TofuHeaderCodec.MAX_LENGTH);
+        if (broken != null) {
+            throw new TofuException(broken.status(), "text headers of " + thl + " bytes exceed 65535");
         }
-        TofuAddress address = null;
-        if (opens) {
-            String header = op == OpCode.HELLO_REQUEST ? TofuAddress.CONNECT_TO : TofuAddress.LISTEN_ON;
-            String value = m.headers().get(header);
-            if (value == null) {
-                throw new TofuException(Status.WRONG_ADDRESS, op.tofuName() + " without a " + header + " header");
-            }
-            try {
-                address = TofuAddress.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TofuException(Status.INVALID_ADDRESS, header + ": " + e.getMessage());
-            }
-            if (!transport.supports(address.kind())) {
-                throw new TofuException(Status.NOT_IMPLEMENTED_YET, "the " + transport.resolve()
-                        + " transport has no channels for " + value + " (Unix domain sockets)");
-            }
-        }
+        TofuAddress address = opens ? address(m) : null;
         int bl = m.body().readableBytes();
-        if (bl > 0xFFFF) {
-            throw new TofuException(Status.INVALID_BODY_LEN, "a body of " + bl + " bytes exceeds 65535");
+        broken = FrameRules.bodyLength(bl, TofuHeaderCodec.MAX_LENGTH);
+        if (broken != null) {
+            throw new TofuException(broken.status(), "a body of " + bl + " bytes exceeds 65535");
         }
         if (m.messageId() == 0) {
             m.messageId(MessageIds.next());
@@ -292,6 +283,27 @@ public final class TofuEngine implements AutoCloseable {
             throw new TofuException(Status.INVALID_MCHN_GROUP, "channel " + channel + " belongs to another group");
         }
         return e.post(m);
+    }
+
+    /** The address a HelloRequest or WelcomeRequest names, if this engine's transport can open it. */
+    private TofuAddress address(TofuMessage m) {
+        OpCode op = m.opCode();
+        String header = op == OpCode.HELLO_REQUEST ? TofuAddress.CONNECT_TO : TofuAddress.LISTEN_ON;
+        String value = m.headers().get(header);
+        if (value == null) {
+            throw new TofuException(Status.WRONG_ADDRESS, op.tofuName() + " without a " + header + " header");
+        }
+        TofuAddress address;
+        try {
+            address = TofuAddress.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new TofuException(Status.INVALID_ADDRESS, header + ": " + e.getMessage());
+        }
+        if (!transport.supports(address.kind())) {
+            throw new TofuException(Status.NOT_IMPLEMENTED_YET, "the " + transport.resolve()
+                    + " transport has no channels for " + value + " (Unix domain sockets)");
+        }
+        return address;
     }
 
     private int allocateNumber() {
