@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.MessageSizeEstimator;
 import io.tofunetty.codec.OpCode;
 import io.tofunetty.codec.Origin;
@@ -17,10 +16,8 @@ import io.tofunetty.codec.TofuMessage;
 import io.tofunetty.handlers.internal.EngineCounters;
 import io.tofunetty.handlers.internal.MessagePool;
 
-import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -184,15 +181,9 @@ final class DataChannel extends Endpoint {
         }
     }
 
+    /** An unresolvable host is a bad address; any other connect failure (refused, timed out, closed) is just that. */
     private static Status connectStatus(Throwable cause) {
-        if (cause instanceof UnknownHostException) {
-            return Status.INVALID_ADDRESS;
-        }
-        if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException
-                || cause instanceof ClosedChannelException || cause instanceof java.io.IOException) {
-            return Status.CONNECT_FAILED;
-        }
-        return Status.CONNECT_FAILED;
+        return cause instanceof UnknownHostException ? Status.INVALID_ADDRESS : Status.CONNECT_FAILED;
     }
 
     /**
