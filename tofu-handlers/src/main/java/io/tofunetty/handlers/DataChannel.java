@@ -194,7 +194,7 @@ final class DataChannel extends Endpoint {
         synchronized (lock) {
             finished = true;
         }
-        engine.forget(this);
+        engine.channels().forget(this);
         group.deliverReturned(hello.opCode(OpCode.HELLO_RESPONSE).origin(Origin.ENGINE).status(status));
         group.deliverNotification(closedSignal(initialMessageId));
         group.endpointDone(this);
@@ -416,7 +416,7 @@ final class DataChannel extends Endpoint {
             wasConnected = connected;
             lock.notifyAll();
         }
-        engine.forget(this);
+        engine.channels().forget(this);
         for (TofuMessage m; (m = held.poll()) != null; ) {
             engine.counters().released();
             group.deliverNotification(m);

@@ -159,7 +159,7 @@ final class ListenerChannel extends Endpoint {
             finished = true;
             deleteFile = bound;
         }
-        engine.forget(this);
+        engine.channels().forget(this);
         if (deleteFile && address.kind() == TofuAddress.Kind.UDS) {
             deleteSocketFile(); // tofu removes its UDS path on close
         }
@@ -172,7 +172,7 @@ final class ListenerChannel extends Endpoint {
         synchronized (lock) {
             finished = true;
         }
-        engine.forget(this);
+        engine.channels().forget(this);
         group.deliverReturned(welcome.opCode(OpCode.WELCOME_RESPONSE).origin(Origin.ENGINE).status(status));
         group.deliverNotification(closedSignal(welcomeId));
         group.endpointDone(this);
@@ -193,14 +193,14 @@ final class ListenerChannel extends Endpoint {
             refuseOverLimit(ch, max);
             return;
         }
-        int n = engine.allocateForAccept();
+        int n = engine.channels().allocateForAccept();
         if (n < 0) {
             open.decrementAndGet();
             ch.close();
             return;
         }
         DataChannel dc = DataChannel.accepted(engine, group, n, address.kind(), this::acceptedFinished);
-        if (!engine.register(dc)) {
+        if (!engine.channels().register(dc)) {
             open.decrementAndGet();
             ch.close();
             return;
