@@ -35,17 +35,13 @@ final class ListenerChannel extends Endpoint {
 
     private final TofuAddress address;
     private final long welcomeId;
-    private final Object lock = new Object();
     /** Accepted channels not finished yet (any I/O thread). */
     private final AtomicInteger open = new AtomicInteger();
 
-    // Guarded by lock.
-    private Channel channel;
-    private boolean closing;
+    // Guarded by lock (and channel, closing, finished: Endpoint's).
     private boolean bindReported;
     private boolean bound;
     private boolean channelClosed;
-    private boolean finished;
     /** Refusing connections since the last accept_failed Signal; cleared when the count drops below the limit. */
     private boolean refusing;
 
@@ -82,14 +78,7 @@ final class ListenerChannel extends Endpoint {
             return;
         }
         Channel ch = f.channel();
-        boolean close;
-        synchronized (lock) {
-            channel = ch;
-            close = closing;
-        }
-        if (close) {
-            ch.close();
-        }
+        attach(ch);
         ch.closeFuture().addListener(cf -> channelClosed());
         f.addListener(bf -> bindDone(f, welcome));
     }
@@ -163,17 +152,6 @@ final class ListenerChannel extends Endpoint {
         if (deleteFile && address.kind() == TofuAddress.Kind.UDS) {
             deleteSocketFile(); // tofu removes its UDS path on close
         }
-        group.deliverNotification(closedSignal(welcomeId));
-        group.endpointDone(this);
-    }
-
-    /** Failures found while posting (unresolvable host): WelcomeResponse with the status, then channel_closed. */
-    void failAtOnce(TofuMessage welcome, Status status) {
-        synchronized (lock) {
-            finished = true;
-        }
-        engine.channels().forget(this);
-        group.deliverReturned(welcome.opCode(OpCode.WELCOME_RESPONSE).origin(Origin.ENGINE).status(status));
         group.deliverNotification(closedSignal(welcomeId));
         group.endpointDone(this);
     }
@@ -254,33 +232,7 @@ final class ListenerChannel extends Endpoint {
             throw new TofuException(Status.NOT_ALLOWED, "channel " + number + " is a listener; only a ByeSignal "
                     + "(to stop it) may be posted to it, not a " + m.opCode().tofuName());
         }
-        Channel ch;
-        TofuMessage header;
-        synchronized (lock) {
-            if (finished || closing) {
-                throw closed(number);
-            }
-            closing = true;
-            ch = channel;
-            header = m.copyHeader();
-        }
-        group.deliverReturned(m.origin(Origin.ENGINE).status(Status.CHANNEL_CLOSED));
-        if (ch != null) {
-            ch.close();
-        }
-        return header;
-    }
-
-    @Override
-    void destroy() {
-        Channel ch;
-        synchronized (lock) {
-            closing = true;
-            ch = channel;
-        }
-        if (ch != null) {
-            ch.close();
-        }
+        return stop(m);
     }
 
     private void deleteSocketFile() {
