@@ -11,7 +11,7 @@
 #                                   the idle workload 5 times with AFD group sizes 32, 128 and 512, a 6-shape census
 #   options: --no-build (reuse integration-tests/target), --no-census, --jfr (record a JFR profile of the run),
 #            --out DIR (default docs/benchmarks); anything after -- goes to the runner
-#            (io.tofunetty.it.bench.BenchMain: --runs N --idle-runs N --warmup-ms N --measure-ms N
+#            (io.tofunetty.integration.bench.BenchMain: --runs N --idle-runs N --warmup-ms N --measure-ms N
 #             --workloads ping-pong,throughput,idle,churn,wakeup --transports afd,nio,nio-legacy
 #             --idle-levels 0,100,1000 --groups 32,128,512)
 #
@@ -69,13 +69,13 @@ if $build; then
       -Dmaven.test.skip=true -Dwindows.tier.skip=true -Dmdep.outputFile=target/bench-classpath.txt \
       -Dmdep.includeScope=runtime) >"$work/build.log" 2>&1 || { tail -n 40 "$work/build.log" >&2; fail "the Maven build failed (log: ${work#"$root"/}/build.log)"; }
 fi
-[ -f "$module/target/bench-classpath.txt" ] && [ -d "$module/target/classes/io/tofunetty/it/bench" ] \
+[ -f "$module/target/bench-classpath.txt" ] && [ -d "$module/target/classes/io/tofunetty/integration/bench" ] \
   || fail "integration-tests is not built; run without --no-build"
 linux_cp="$module/target/classes:$(cat "$module/target/bench-classpath.txt")"
 
 jvm_flags=(-Xss1m -Xmx2g -Djna.nosys=true -Dio.netty.leakDetection.level=disabled
            --add-exports java.base/sun.nio.ch=ALL-UNNAMED -Dio.tofunetty.afd.countNativeCalls=true)
-main=io.tofunetty.it.bench.BenchMain
+main=io.tofunetty.integration.bench.BenchMain
 status=0
 
 # 2a. Windows: the runner and the report on the local java.
@@ -87,7 +87,7 @@ if [ "$os" = windows ]; then
   say "running the benchmark on $("$java" -version 2>&1 | head -n 1)"
   "$java" "${jvm_flags[@]}" "@$work/classpath.args" "$main" --out "$out" "${runner_args[@]+"${runner_args[@]}"}" || status=$?
   $census && say "no native-call census on Windows: it needs Wine's relay trace"
-  "$java" -cp "$module/target/classes;$(cat "$module/target/bench-classpath.txt")" io.tofunetty.it.bench.BenchReport report "$out"
+  "$java" -cp "$module/target/classes;$(cat "$module/target/bench-classpath.txt")" io.tofunetty.integration.bench.BenchReport report "$out"
   exit $status
 fi
 
@@ -173,7 +173,7 @@ if $census; then
   $quick && census_args+=(--quick)
   say "native-call census: a second Windows JVM under Wine's relay trace (trace: ${work#"$root"/}/census-stderr.log)"
   if run_windows census 1800 -all,+relay "${census_args[@]}"; then
-    java -cp "$linux_cp" io.tofunetty.it.bench.BenchReport census "$work/census-stderr.log" "$out" || status=1
+    java -cp "$linux_cp" io.tofunetty.integration.bench.BenchReport census "$work/census-stderr.log" "$out" || status=1
   else
     say "the census run failed; the report goes without it"
     status=1
@@ -182,7 +182,7 @@ fi
 trap - INT TERM HUP
 
 # 4. The report (Linux JDK): results.md and the charts.
-java -Djava.awt.headless=true -cp "$linux_cp" io.tofunetty.it.bench.BenchReport report "$out" || status=1
+java -Djava.awt.headless=true -cp "$linux_cp" io.tofunetty.integration.bench.BenchReport report "$out" || status=1
 say "results: ${out#"$root"/}/results.md (and results.csv, census.csv, *.png); load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 sed -n '/^## Goals/,/^## AFD handle/p' "$out/results.md" | sed '$d'
 exit $status

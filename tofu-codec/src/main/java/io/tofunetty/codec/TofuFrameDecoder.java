@@ -30,7 +30,8 @@ import static io.tofunetty.codec.TofuHeaderCodec.OPCODE_MASK;
  * on Response, HelloResponse or ByeResponse ({@code "messageId"}); {@code thl} or {@code bl} above the configured
  * maximum ({@code "thl"}, {@code "bl"}); input ending inside a frame ({@code "frame"}, value = missing bytes).
  * Frames decoded before the error are delivered first; then the exception is fired, the channel is closed and
- * any further input is discarded. Id 0 on other opcodes is accepted and logged at debug level (D7).
+ * any further input is discarded. Id 0 on other opcodes is accepted and logged at debug level (D7). The frame
+ * rules are {@link FrameRules}'s, shared with the encoder and the engine.
  *
  * <p>One instance per channel.
  */
@@ -62,8 +63,8 @@ public class TofuFrameDecoder extends ByteToMessageDecoder {
      * @param maxBodyLength    largest accepted {@code bl}, 0-65535
      */
     public TofuFrameDecoder(int maxHeadersLength, int maxBodyLength) {
-        this.maxHeadersLength = checkLimit("maxHeadersLength", maxHeadersLength);
-        this.maxBodyLength = checkLimit("maxBodyLength", maxBodyLength);
+        this.maxHeadersLength = FrameRules.checkLimit("maxHeadersLength", maxHeadersLength);
+        this.maxBodyLength = FrameRules.checkLimit("maxBodyLength", maxBodyLength);
     }
 
     public int maxHeadersLength() {
@@ -125,37 +126,55 @@ public class TofuFrameDecoder extends ByteToMessageDecoder {
         int thl = TofuHeaderCodec.headersLength(lo);
         int bl = TofuHeaderCodec.bodyLength(lo);
         int op = proto & OPCODE_MASK;
-        if (op >= OPCODES.length) {
-            throw fail(in, "opcode", op, "invalid tofu opcode " + op + " (proto byte 0x" + Integer.toHexString(proto)
-                    + "); tofu defines 0-9 and sends 0-7");
+        OpCode opCode = null;
+        FrameRules.Rule broken = FrameRules.opCode(op);
+        if (broken == null) {
+            opCode = OPCODES[op];
+            broken = FrameRules.more(opCode, (proto & MORE_BIT) != 0);
         }
-        OpCode opCode = OPCODES[op];
-        if (!opCode.isWireOpCode()) {
-            throw fail(in, "opcode", op, "tofu opcode " + op + " (" + opCode.tofuName()
-                    + ") is a local command in tofu and must not come from the wire");
-        }
-        if ((proto & MORE_BIT) != 0 && !opCode.mayHaveMore()) {
-            throw fail(in, "more", 1, "more=1 on opcode " + op + " (" + opCode.tofuName()
-                    + "); only Request, Response and Signal may have more frames");
-        }
-        if (messageId == 0) {
-            if (opCode.isResponse()) {
-                throw fail(in, "messageId", 0, "message id 0 on opcode " + op + " (" + opCode.tofuName()
-                        + "); a response must carry its request's id");
-            }
-            if (logger.isDebugEnabled()) {
+        if (broken == null) {
+            broken = FrameRules.messageId(opCode, messageId);
+            if (broken == null && messageId == 0 && logger.isDebugEnabled()) {
                 logger.debug("tofu frame with message id 0 (opcode {}); tofu never sends that", opCode.tofuName());
             }
         }
-        if (thl > maxHeadersLength) {
-            throw fail(in, "thl", thl, "text headers length (thl) " + thl + " exceeds the limit of "
-                    + maxHeadersLength + " bytes (maxHeadersLength)");
+        if (broken == null) {
+            broken = FrameRules.headersLength(thl, maxHeadersLength);
         }
-        if (bl > maxBodyLength) {
-            throw fail(in, "bl", bl, "body length (bl) " + bl + " exceeds the limit of "
-                    + maxBodyLength + " bytes (maxBodyLength)");
+        if (broken == null) {
+            broken = FrameRules.bodyLength(bl, maxBodyLength);
+        }
+        if (broken != null) {
+            throw fail(in, broken, op, proto, thl, bl);
         }
         return opCode;
+    }
+
+    /** Marks the decoder failed and describes the broken rule with the received value. */
+    private TofuProtocolException fail(ByteBuf in, FrameRules.Rule broken, int op, int proto, int thl, int bl) {
+        String name = op < OPCODES.length ? OPCODES[op].tofuName() : null;
+        switch (broken) {
+            case UNDEFINED_OPCODE:
+                return fail(in, broken.field(), op, "invalid tofu opcode " + op + " (proto byte 0x"
+                        + Integer.toHexString(proto) + "); tofu defines 0-9 and sends 0-7");
+            case LOCAL_OPCODE:
+                return fail(in, broken.field(), op, "tofu opcode " + op + " (" + name
+                        + ") is a local command in tofu and must not come from the wire");
+            case MORE_NOT_ALLOWED:
+                return fail(in, broken.field(), 1, "more=1 on opcode " + op + " (" + name
+                        + "); only Request, Response and Signal may have more frames");
+            case RESPONSE_WITHOUT_ID:
+                return fail(in, broken.field(), 0, "message id 0 on opcode " + op + " (" + name
+                        + "); a response must carry its request's id");
+            case HEADERS_TOO_LONG:
+                return fail(in, broken.field(), thl, "text headers length (thl) " + thl + " exceeds the limit of "
+                        + maxHeadersLength + " bytes (maxHeadersLength)");
+            case BODY_TOO_LONG:
+                return fail(in, broken.field(), bl, "body length (bl) " + bl + " exceeds the limit of "
+                        + maxBodyLength + " bytes (maxBodyLength)");
+            default:
+                throw new IllegalStateException("the decoder does not check " + broken);
+        }
     }
 
     private TofuProtocolException fail(ByteBuf in, String field, long value, String message) {
@@ -199,12 +218,5 @@ public class TofuFrameDecoder extends ByteToMessageDecoder {
         } else {
             super.exceptionCaught(ctx, cause);
         }
-    }
-
-    private static int checkLimit(String name, int value) {
-        if (value < 0 || value > MAX_LENGTH) {
-            throw new IllegalArgumentException(name + " " + value + " is outside 0-" + MAX_LENGTH);
-        }
-        return value;
     }
 }

@@ -28,7 +28,8 @@ import static io.tofunetty.codec.TofuHeaderCodec.MORE_BIT;
  * <p>A message breaking a rule fails its write with an {@link EncoderException} naming the problem, is released,
  * and the connection stays open: opcode 8 or 9 (local commands); headers or body longer than the limit (65535, or
  * the configured one); {@code more} on opcodes 3-7 (E6); message id 0 on a response (E5); channel number 0 or 65535
- * (E4); any write after a bye-type frame (5, 6, 7) was encoded on this connection (E9).
+ * (E4); any write after a bye-type frame (5, 6, 7) was encoded on this connection (E9). The frame rules are
+ * {@link FrameRules}'s, shared with the decoder and the engine.
  *
  * <p>One instance per channel (it remembers whether a bye-type frame was written).
  */
@@ -52,8 +53,8 @@ public class TofuFrameEncoder extends ChannelOutboundHandlerAdapter {
      * @param maxBodyLength    largest body length to send, 0-65535
      */
     public TofuFrameEncoder(int maxHeadersLength, int maxBodyLength) {
-        this.maxHeadersLength = checkLimit("maxHeadersLength", maxHeadersLength);
-        this.maxBodyLength = checkLimit("maxBodyLength", maxBodyLength);
+        this.maxHeadersLength = FrameRules.checkLimit("maxHeadersLength", maxHeadersLength);
+        this.maxBodyLength = FrameRules.checkLimit("maxBodyLength", maxBodyLength);
     }
 
     public int maxHeadersLength() {
@@ -126,36 +127,47 @@ public class TofuFrameEncoder extends ChannelOutboundHandlerAdapter {
             throw new EncoderException("a " + byeSent.tofuName() + " was already written on this connection; "
                     + "nothing may follow a bye-type frame (refused " + msg + ")");
         }
-        if (!op.isWireOpCode()) {
-            throw new EncoderException("tofu opcode " + op.wireValue() + " (" + op.tofuName()
-                    + ") is a local command and never goes on the wire");
+        FrameRules.Rule broken = FrameRules.opCode(op);
+        if (broken == null) {
+            broken = FrameRules.headersLength(thl, maxHeadersLength);
         }
-        if (thl > maxHeadersLength) {
-            throw new EncoderException("text headers of " + thl + " bytes exceed the limit of " + maxHeadersLength
-                    + " bytes (maxHeadersLength" + (maxHeadersLength == MAX_LENGTH ? ", tofu's u16 thl" : "") + ")");
+        if (broken == null) {
+            broken = FrameRules.bodyLength(bl, maxBodyLength);
         }
-        if (bl > maxBodyLength) {
-            throw new EncoderException("a body of " + bl + " bytes exceeds the limit of " + maxBodyLength
-                    + " bytes (maxBodyLength" + (maxBodyLength == MAX_LENGTH ? ", tofu's u16 bl" : "") + ")");
+        if (broken == null) {
+            broken = FrameRules.more(op, msg.more());
         }
-        if (msg.more() && !op.mayHaveMore()) {
-            throw new EncoderException("more=1 on " + op.tofuName()
-                    + "; only Request, Response and Signal may have more frames");
+        if (broken == null) {
+            broken = FrameRules.messageId(op, msg.messageId());
         }
-        if (msg.messageId() == 0 && op.isResponse()) {
-            throw new EncoderException("message id 0 on " + op.tofuName() + "; a response carries its request's id");
+        if (broken == null) {
+            broken = FrameRules.channelNumber(msg.channelNumber());
         }
-        int channel = msg.channelNumber();
-        if (channel == 0 || channel == 0xFFFF) {
-            throw new EncoderException("channel number " + channel + " on " + op.tofuName()
-                    + "; frames carry the local channel number, never 0 or 65535");
+        if (broken != null) {
+            throw new EncoderException(refusal(broken, msg, op, thl, bl));
         }
     }
 
-    private static int checkLimit(String name, int value) {
-        if (value < 0 || value > MAX_LENGTH) {
-            throw new IllegalArgumentException(name + " " + value + " is outside 0-" + MAX_LENGTH);
+    private String refusal(FrameRules.Rule broken, TofuMessage msg, OpCode op, int thl, int bl) {
+        switch (broken) {
+            case LOCAL_OPCODE:
+                return "tofu opcode " + op.wireValue() + " (" + op.tofuName()
+                        + ") is a local command and never goes on the wire";
+            case HEADERS_TOO_LONG:
+                return "text headers of " + thl + " bytes exceed the limit of " + maxHeadersLength
+                        + " bytes (maxHeadersLength" + (maxHeadersLength == MAX_LENGTH ? ", tofu's u16 thl" : "") + ")";
+            case BODY_TOO_LONG:
+                return "a body of " + bl + " bytes exceeds the limit of " + maxBodyLength
+                        + " bytes (maxBodyLength" + (maxBodyLength == MAX_LENGTH ? ", tofu's u16 bl" : "") + ")";
+            case MORE_NOT_ALLOWED:
+                return "more=1 on " + op.tofuName() + "; only Request, Response and Signal may have more frames";
+            case RESPONSE_WITHOUT_ID:
+                return "message id 0 on " + op.tofuName() + "; a response carries its request's id";
+            case RESERVED_CHANNEL_NUMBER:
+                return "channel number " + msg.channelNumber() + " on " + op.tofuName()
+                        + "; frames carry the local channel number, never 0 or 65535";
+            default:
+                throw new IllegalStateException("the encoder does not check " + broken);
         }
-        return value;
     }
 }

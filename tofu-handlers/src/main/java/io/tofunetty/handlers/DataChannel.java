@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.MessageSizeEstimator;
 import io.tofunetty.codec.OpCode;
 import io.tofunetty.codec.Origin;
@@ -17,10 +16,8 @@ import io.tofunetty.codec.TofuMessage;
 import io.tofunetty.handlers.internal.EngineCounters;
 import io.tofunetty.handlers.internal.MessagePool;
 
-import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,17 +44,13 @@ final class DataChannel extends Endpoint {
 
     private final TofuAddress.Kind kind;
     private final long initialMessageId;
-    private final Object lock = new Object();
 
-    // Guarded by lock.
-    private Channel channel;
+    // Guarded by lock (and channel, closing, finished: Endpoint's).
     private ArrayDeque<TofuMessage> outbox = new ArrayDeque<>();
     private long outboxBytes;
     private boolean drainScheduled;
     private boolean connected;
     private boolean byePosted;
-    private boolean closing;
-    private boolean finished;
 
     // I/O thread only.
     private final ArrayDeque<TofuMessage> held = new ArrayDeque<>();
@@ -148,18 +141,6 @@ final class DataChannel extends Endpoint {
         f.addListener((ChannelFutureListener) this::connectDone);
     }
 
-    /** Records the Netty channel; closes it at once if the channel was destroyed or aborted meanwhile. */
-    void attach(Channel ch) {
-        boolean close;
-        synchronized (lock) {
-            channel = ch;
-            close = closing;
-        }
-        if (close) {
-            ch.close();
-        }
-    }
-
     private void connectDone(ChannelFuture f) {
         if (f.isSuccess()) {
             synchronized (lock) {
@@ -184,29 +165,9 @@ final class DataChannel extends Endpoint {
         }
     }
 
+    /** An unresolvable host is a bad address; any other connect failure (refused, timed out, closed) is just that. */
     private static Status connectStatus(Throwable cause) {
-        if (cause instanceof UnknownHostException) {
-            return Status.INVALID_ADDRESS;
-        }
-        if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException
-                || cause instanceof ClosedChannelException || cause instanceof java.io.IOException) {
-            return Status.CONNECT_FAILED;
-        }
-        return Status.CONNECT_FAILED;
-    }
-
-    /**
-     * A failure found while posting the HelloRequest (unresolvable host, missing UDS path): like tofu, the
-     * HelloRequest comes back as a HelloResponse with origin engine and the status, then channel_closed.
-     */
-    void failAtOnce(TofuMessage hello, Status status) {
-        synchronized (lock) {
-            finished = true;
-        }
-        engine.forget(this);
-        group.deliverReturned(hello.opCode(OpCode.HELLO_RESPONSE).origin(Origin.ENGINE).status(status));
-        group.deliverNotification(closedSignal(initialMessageId));
-        group.endpointDone(this);
+        return cause instanceof UnknownHostException ? Status.INVALID_ADDRESS : Status.CONNECT_FAILED;
     }
 
     // ---- sending ----
@@ -215,7 +176,7 @@ final class DataChannel extends Endpoint {
     TofuMessage post(TofuMessage m) throws InterruptedException {
         OpCode op = m.opCode();
         if (op == OpCode.BYE_SIGNAL) {
-            return abort(m);
+            return stop(m);
         }
         awaitWritable();
         TofuMessage header;
@@ -253,39 +214,6 @@ final class DataChannel extends Endpoint {
             }
         }
         return header;
-    }
-
-    /** ByeSignal: hand it back with channel_closed and close the channel without sending anything (spec §9.6). */
-    private TofuMessage abort(TofuMessage byeSignal) {
-        Channel ch;
-        TofuMessage header;
-        synchronized (lock) {
-            if (finished || closing) {
-                throw closed(number);
-            }
-            closing = true;
-            ch = channel;
-            header = byeSignal.copyHeader();
-            lock.notifyAll();
-        }
-        group.deliverReturned(byeSignal.origin(Origin.ENGINE).status(Status.CHANNEL_CLOSED));
-        if (ch != null) {
-            ch.close(); // the handler records channel_closed as the reason for a local close
-        }
-        return header;
-    }
-
-    @Override
-    void destroy() {
-        Channel ch;
-        synchronized (lock) {
-            closing = true;
-            ch = channel;
-            lock.notifyAll();
-        }
-        if (ch != null) {
-            ch.close();
-        }
     }
 
     /** Hands the queued messages to the pipeline (I/O thread). */
@@ -425,7 +353,7 @@ final class DataChannel extends Endpoint {
             wasConnected = connected;
             lock.notifyAll();
         }
-        engine.forget(this);
+        engine.channels().forget(this);
         for (TofuMessage m; (m = held.poll()) != null; ) {
             engine.counters().released();
             group.deliverNotification(m);

@@ -35,17 +35,13 @@ final class ListenerChannel extends Endpoint {
 
     private final TofuAddress address;
     private final long welcomeId;
-    private final Object lock = new Object();
     /** Accepted channels not finished yet (any I/O thread). */
     private final AtomicInteger open = new AtomicInteger();
 
-    // Guarded by lock.
-    private Channel channel;
-    private boolean closing;
+    // Guarded by lock (and channel, closing, finished: Endpoint's).
     private boolean bindReported;
     private boolean bound;
     private boolean channelClosed;
-    private boolean finished;
     /** Refusing connections since the last accept_failed Signal; cleared when the count drops below the limit. */
     private boolean refusing;
 
@@ -82,14 +78,7 @@ final class ListenerChannel extends Endpoint {
             return;
         }
         Channel ch = f.channel();
-        boolean close;
-        synchronized (lock) {
-            channel = ch;
-            close = closing;
-        }
-        if (close) {
-            ch.close();
-        }
+        attach(ch);
         ch.closeFuture().addListener(cf -> channelClosed());
         f.addListener(bf -> bindDone(f, welcome));
     }
@@ -159,21 +148,10 @@ final class ListenerChannel extends Endpoint {
             finished = true;
             deleteFile = bound;
         }
-        engine.forget(this);
+        engine.channels().forget(this);
         if (deleteFile && address.kind() == TofuAddress.Kind.UDS) {
             deleteSocketFile(); // tofu removes its UDS path on close
         }
-        group.deliverNotification(closedSignal(welcomeId));
-        group.endpointDone(this);
-    }
-
-    /** Failures found while posting (unresolvable host): WelcomeResponse with the status, then channel_closed. */
-    void failAtOnce(TofuMessage welcome, Status status) {
-        synchronized (lock) {
-            finished = true;
-        }
-        engine.forget(this);
-        group.deliverReturned(welcome.opCode(OpCode.WELCOME_RESPONSE).origin(Origin.ENGINE).status(status));
         group.deliverNotification(closedSignal(welcomeId));
         group.endpointDone(this);
     }
@@ -193,14 +171,14 @@ final class ListenerChannel extends Endpoint {
             refuseOverLimit(ch, max);
             return;
         }
-        int n = engine.allocateForAccept();
+        int n = engine.channels().allocateForAccept();
         if (n < 0) {
             open.decrementAndGet();
             ch.close();
             return;
         }
         DataChannel dc = DataChannel.accepted(engine, group, n, address.kind(), this::acceptedFinished);
-        if (!engine.register(dc)) {
+        if (!engine.channels().register(dc)) {
             open.decrementAndGet();
             ch.close();
             return;
@@ -254,33 +232,7 @@ final class ListenerChannel extends Endpoint {
             throw new TofuException(Status.NOT_ALLOWED, "channel " + number + " is a listener; only a ByeSignal "
                     + "(to stop it) may be posted to it, not a " + m.opCode().tofuName());
         }
-        Channel ch;
-        TofuMessage header;
-        synchronized (lock) {
-            if (finished || closing) {
-                throw closed(number);
-            }
-            closing = true;
-            ch = channel;
-            header = m.copyHeader();
-        }
-        group.deliverReturned(m.origin(Origin.ENGINE).status(Status.CHANNEL_CLOSED));
-        if (ch != null) {
-            ch.close();
-        }
-        return header;
-    }
-
-    @Override
-    void destroy() {
-        Channel ch;
-        synchronized (lock) {
-            closing = true;
-            ch = channel;
-        }
-        if (ch != null) {
-            ch.close();
-        }
+        return stop(m);
     }
 
     private void deleteSocketFile() {

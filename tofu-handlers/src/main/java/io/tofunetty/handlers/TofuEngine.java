@@ -4,10 +4,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.tofunetty.codec.OpCode;
-import io.tofunetty.codec.Origin;
 import io.tofunetty.codec.Status;
 import io.tofunetty.codec.TofuMessage;
-import io.tofunetty.handlers.internal.ChannelNumbers;
 import io.tofunetty.handlers.internal.EngineCounters;
 import io.tofunetty.handlers.internal.EngineThreadFactory;
 import io.tofunetty.handlers.internal.MessageIds;
@@ -23,7 +21,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,8 +57,7 @@ public final class TofuEngine implements AutoCloseable {
     private final EngineThreadFactory threadFactory;
     private final EventLoopGroup ioGroup;
     private final MessagePool pool;
-    private final ChannelNumbers numbers = new ChannelNumbers();
-    private final ConcurrentHashMap<Integer, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final EngineChannels channels = new EngineChannels();
     private final Set<ChannelGroup> groups = new LinkedHashSet<>();
     private final AtomicLong groupIds = new AtomicLong();
     private final WriteBufferWaterMark waterMark;
@@ -230,61 +226,15 @@ public final class TofuEngine implements AutoCloseable {
         if (group.isDestroyed()) {
             throw new TofuException(Status.INVALID_MCHN_GROUP, group + " was destroyed");
         }
-        OpCode op = m.opCode();
-        if (op == OpCode.WELCOME_RESPONSE) {
-            throw new TofuException(Status.INVALID_OP_CODE, "WelcomeResponse is sent by the engine, not posted");
-        }
-        m.origin(Origin.APPLICATION).status(Status.SUCCESS);
-        if (op.isResponse() && m.messageId() == 0) {
-            throw new TofuException(Status.INVALID_MESSAGE_ID,
-                    op.tofuName() + " with message id 0; a response carries its request's id");
-        }
-        if (m.more() && !op.mayHaveMore()) {
-            throw new TofuException(Status.INVALID_MORE_USAGE,
-                    "more=1 on " + op.tofuName() + "; only Request, Response and Signal may have more frames");
-        }
-        boolean opens = op == OpCode.HELLO_REQUEST || op == OpCode.WELCOME_REQUEST;
-        int channel = m.channelNumber();
-        if (opens && channel != 0) {
-            throw new TofuException(Status.INVALID_CHANNEL_NUMBER,
-                    op.tofuName() + " opens a new channel and must be posted with channel number 0, not " + channel);
-        }
-        if (!opens && (channel == 0 || channel == 0xFFFF)) {
-            throw new TofuException(Status.INVALID_CHANNEL_NUMBER, op.tofuName() + " with channel number " + channel
-                    + "; only HelloRequest and WelcomeRequest may use 0, and 65535 is reserved");
-        }
-        int thl = m.headers().encodedLength();
-        if (thl > 0xFFFF) {
-            throw new TofuException(Status.INVALID_HEADERS_LEN, "text headers of " + thl + " bytes exceed 65535");
-        }
-        TofuAddress address = null;
-        if (opens) {
-            String header = op == OpCode.HELLO_REQUEST ? TofuAddress.CONNECT_TO : TofuAddress.LISTEN_ON;
-            String value = m.headers().get(header);
-            if (value == null) {
-                throw new TofuException(Status.WRONG_ADDRESS, op.tofuName() + " without a " + header + " header");
-            }
-            try {
-                address = TofuAddress.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TofuException(Status.INVALID_ADDRESS, header + ": " + e.getMessage());
-            }
-            if (!transport.supports(address.kind())) {
-                throw new TofuException(Status.NOT_IMPLEMENTED_YET, "the " + transport.resolve()
-                        + " transport has no channels for " + value + " (Unix domain sockets)");
-            }
-        }
-        int bl = m.body().readableBytes();
-        if (bl > 0xFFFF) {
-            throw new TofuException(Status.INVALID_BODY_LEN, "a body of " + bl + " bytes exceeds 65535");
-        }
+        TofuAddress address = PostChecks.check(m, transport);
         if (m.messageId() == 0) {
             m.messageId(MessageIds.next());
         }
-        if (opens) {
-            return op == OpCode.HELLO_REQUEST ? connect(group, m, address) : listen(group, m, address);
+        if (address != null) {
+            return m.opCode() == OpCode.HELLO_REQUEST ? connect(group, m, address) : listen(group, m, address);
         }
-        Endpoint e = endpoints.get(channel);
+        int channel = m.channelNumber();
+        Endpoint e = channels.get(channel);
         if (e == null) {
             throw new TofuException(Status.INVALID_CHANNEL_NUMBER, "no open channel " + channel);
         }
@@ -294,18 +244,10 @@ public final class TofuEngine implements AutoCloseable {
         return e.post(m);
     }
 
-    private int allocateNumber() {
-        try {
-            return numbers.allocate();
-        } catch (IllegalStateException e) {
-            throw new TofuException(Status.ALLOCATION_FAILED, e.getMessage());
-        }
-    }
-
     private TofuMessage connect(ChannelGroup group, TofuMessage hello, TofuAddress address) {
-        int n = allocateNumber();
+        int n = channels.allocate();
         DataChannel dc = new DataChannel(this, group, n, address.kind(), hello.messageId());
-        if (!register(dc)) {
+        if (!channels.register(dc)) {
             throw new TofuException(Status.INVALID_MCHN_GROUP, group + " was destroyed");
         }
         hello.channelNumber(n);
@@ -326,9 +268,9 @@ public final class TofuEngine implements AutoCloseable {
     }
 
     private TofuMessage listen(ChannelGroup group, TofuMessage welcome, TofuAddress address) {
-        int n = allocateNumber();
+        int n = channels.allocate();
         ListenerChannel lc = new ListenerChannel(this, group, n, address, welcome.messageId());
-        if (!register(lc)) {
+        if (!channels.register(lc)) {
             throw new TofuException(Status.INVALID_MCHN_GROUP, group + " was destroyed");
         }
         welcome.channelNumber(n);
@@ -344,30 +286,9 @@ public final class TofuEngine implements AutoCloseable {
         return header;
     }
 
-    /** Adds a new endpoint to the table and its group; false (number released) if the group is destroyed. */
-    boolean register(Endpoint e) {
-        if (!e.group.add(e)) {
-            numbers.release(e.number);
-            return false;
-        }
-        endpoints.put(e.number, e);
-        return true;
-    }
-
-    /** Removes an endpoint from the table; its number stays blocked for the next 1024 releases. */
-    void forget(Endpoint e) {
-        if (endpoints.remove(e.number, e)) {
-            numbers.release(e.number);
-        }
-    }
-
-    /** A number for an accepted channel, or -1 when none is left. */
-    int allocateForAccept() {
-        try {
-            return numbers.allocate();
-        } catch (IllegalStateException e) {
-            return -1;
-        }
+    /** The engine's channel table (numbers and endpoints). */
+    EngineChannels channels() {
+        return channels;
     }
 
     EventLoopGroup ioGroup() {

@@ -1,4 +1,4 @@
-package io.tofunetty.it.datagram;
+package io.tofunetty.integration.datagram;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.testsuite.transport.TestsuitePermutation;

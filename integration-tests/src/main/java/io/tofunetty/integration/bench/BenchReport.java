@@ -1,4 +1,4 @@
-package io.tofunetty.it.bench;
+package io.tofunetty.integration.bench;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -172,7 +172,7 @@ public final class BenchReport {
 
     private void markdown(PrintWriter out, List<String> charts) {
         out.print("# AFD vs NIO: benchmark results\n\n");
-        out.print("Written by `scripts/bench.sh` (`io.tofunetty.it.bench.BenchReport`) from `results.csv`, "
+        out.print("Written by `scripts/bench.sh` (`io.tofunetty.integration.bench.BenchReport`) from `results.csv`, "
                 + "`results-raw.csv` and `census.csv` in this folder; do not edit by hand. How to read it: "
                 + "[docs/benchmarks.md](../benchmarks.md#afd-vs-nio-side-by-side).\n\n");
         out.print("| Run | |\n|---|---|\n");

@@ -1,4 +1,4 @@
-package io.tofunetty.it.bench;
+package io.tofunetty.integration.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.tofunetty.it.bench;
+package io.tofunetty.integration.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

@@ -1,4 +1,4 @@
-package io.tofunetty.it.bench;
+package io.tofunetty.integration.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,4 @@
-package io.tofunetty.it.bench;
+package io.tofunetty.integration.bench;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;

@@ -1,4 +1,4 @@
-package io.tofunetty.it.bench;
+package io.tofunetty.integration.bench;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

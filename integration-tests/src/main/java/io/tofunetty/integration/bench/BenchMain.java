@@ -1,4 +1,4 @@
-package io.tofunetty.it.bench;
+package io.tofunetty.integration.bench;
 
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
