@@ -148,6 +148,18 @@ final class TestSupport {
         }
     }
 
+    /** Waits until the engine has received {@code frames} frames from peers; fails with its counters otherwise. */
+    static void awaitFramesReceived(TofuEngine engine, long frames) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (engine.statistics().framesReceived() < frames) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the engine never received " + frames + " frames within " + WAIT + ": "
+                        + engine.statistics());
+            }
+            Thread.sleep(2);
+        }
+    }
+
     /** Asserts that nothing arrives for a short while. */
     static void assertQuiet(ChannelGroup g) throws InterruptedException {
         TofuMessage m = g.waitReceive(QUIET);

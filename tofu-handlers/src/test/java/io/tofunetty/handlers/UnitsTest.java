@@ -2,6 +2,8 @@ package io.tofunetty.handlers;
 
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.tofunetty.afd.AfdSocketChannel;
+import io.tofunetty.afd.internal.DomainSockets;
 import io.tofunetty.handlers.internal.ChannelNumbers;
 import io.tofunetty.handlers.internal.MessageIds;
 import org.junit.jupiter.api.Test;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,26 +92,46 @@ class UnitsTest {
         assertThatThrownBy(() -> TofuAddress.tcp("a", 70000)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** AUTO picks AFD on Windows and epoll on Linux; each transport says what it can do there. */
     @Test
     void transportSelection() throws Exception {
         TofuTransport auto = TofuTransport.AUTO.resolve();
         assertThat(auto).isNotEqualTo(TofuTransport.AUTO);
         assertThat(auto.isAvailable()).isTrue();
-        if (System.getProperty("os.name").toLowerCase().contains("linux")) {
-            assertThat(auto).isEqualTo(TofuTransport.EPOLL);
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        if (os.startsWith("windows")) {
+            assertThat(auto).isEqualTo(TofuTransport.AFD);
+            assertThat(TofuTransport.AFD.isAvailable()).isTrue();
+            assertThat(TofuTransport.AFD.supports(TofuAddress.Kind.TCP)).isTrue();
+            assertThat(TofuTransport.AFD.supports(TofuAddress.Kind.UDS)).isFalse();
+            assertThat(TofuTransport.AFD.socketChannelFactory(TofuAddress.Kind.TCP).newChannel())
+                    .isInstanceOf(AfdSocketChannel.class).satisfies(ch -> ch.unsafe().closeForcibly());
+            assertThatThrownBy(() -> TofuTransport.AFD.socketChannelFactory(TofuAddress.Kind.UDS))
+                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("uds|path");
+            TofuEngine.builder().transport(TofuTransport.AFD).build().close();
+        } else {
+            if (os.contains("linux")) {
+                assertThat(auto).isEqualTo(TofuTransport.EPOLL);
+            }
+            assertThat(TofuTransport.AFD.isAvailable()).isFalse();
+            assertThatThrownBy(() -> TofuEngine.builder().transport(TofuTransport.AFD).build())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("AFD");
         }
-        assertThat(TofuTransport.AFD.isAvailable()).isFalse(); // until the AFD channels are wired
         assertThat(TofuTransport.NIO.socketChannelFactory(TofuAddress.Kind.TCP).newChannel())
                 .isInstanceOf(NioSocketChannel.class).satisfies(ch -> ch.unsafe().closeForcibly());
-        assertThat(TofuTransport.NIO.socketChannelFactory(TofuAddress.Kind.UDS).newChannel())
-                .isInstanceOf(NioDomainSocketChannel.class).satisfies(ch -> ch.unsafe().closeForcibly());
+        if (DomainSockets.wineVersion() != null) {
+            // Wine (8.0 and 10.0) has no AF_UNIX: the JDK itself refuses the family, and the channel says so.
+            assertThatThrownBy(() -> TofuTransport.NIO.socketChannelFactory(TofuAddress.Kind.UDS).newChannel())
+                    .hasStackTraceContaining("Protocol family not supported");
+        } else {
+            assertThat(TofuTransport.NIO.socketChannelFactory(TofuAddress.Kind.UDS).newChannel())
+                    .isInstanceOf(NioDomainSocketChannel.class).satisfies(ch -> ch.unsafe().closeForcibly());
+        }
         assertThat(TofuTransport.NIO.socketAddress(TofuAddress.uds("/tmp/x.sock"), false))
                 .isEqualTo(UnixDomainSocketAddress.of("/tmp/x.sock"));
         assertThat(TofuTransport.NIO.socketAddress(TofuAddress.tcp("", 7099), true))
                 .isEqualTo(new InetSocketAddress(7099));
         assertThat(TofuTransport.NIO.socketAddress(TofuAddress.tcp("", 7099), false))
                 .isEqualTo(new InetSocketAddress("127.0.0.1", 7099));
-        assertThatThrownBy(() -> TofuEngine.builder().transport(TofuTransport.AFD).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("AFD");
     }
 }

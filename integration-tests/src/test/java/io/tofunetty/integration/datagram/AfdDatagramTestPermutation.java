@@ -64,7 +64,18 @@ public final class AfdDatagramTestPermutation extends SocketTestPermutation {
      * asserted instead (docs/testing.md); every other combination runs the test as it is.
      */
     static void connectTest(Bootstrap cb, Body test) throws Throwable {
-        if (DomainSockets.wineVersion() == null || !INSTANCE.isNio(cb)) {
+        connectTest(cb, test, false);
+    }
+
+    /**
+     * As {@link #connectTest(Bootstrap, Body)}, for a test class whose upstream version already tolerates NIO's
+     * failing disconnect ({@code upstreamTolerates}: the test then passes without reaching the failure, so it runs
+     * as it is). Upstream's {@code DatagramUnicastIPv6MappedTest} does so on Java < 20 only, for JDK-8285515
+     * (fixed in JDK 20: NIO's disconnect of an IPv6 socket failed on macOS); on Java 20+ under Wine the Wine failure
+     * above reaches it and is asserted here.
+     */
+    static void connectTest(Bootstrap cb, Body test, boolean upstreamTolerates) throws Throwable {
+        if (DomainSockets.wineVersion() == null || !INSTANCE.isNio(cb) || upstreamTolerates) {
             test.run();
             return;
         }
