@@ -13,6 +13,7 @@
 #            --out DIR (default docs/benchmarks); anything after -- goes to the runner
 #            (io.tofunetty.it.bench.BenchMain: --runs N --idle-runs N --warmup-ms N --measure-ms N
 #             --workloads ping-pong,throughput,idle,churn,wakeup --transports afd,nio,nio-legacy
+#             (or the prototypes of docs/alternatives.md: proto-completion,proto-zerobyte,proto-eventselect)
 #             --idle-levels 0,100,1000 --groups 32,128,512)
 #
 # On Linux: builds integration-tests and what it needs (Maven, tests skipped), provisions the Windows tier with
@@ -171,6 +172,11 @@ if $census; then
   "$WINE" reg delete 'HKCU\Software\Wine\Debug' /v RelayFromExclude /f </dev/null >/dev/null 2>&1 || true
   census_args=(--census)
   $quick && census_args+=(--quick)
+  # the census counts the transports the run compared (--transports after --), all three by default
+  for ((i = 0; i < ${#runner_args[@]}; i++)); do
+    [ "${runner_args[$i]}" = --transports ] && [ $((i + 1)) -lt ${#runner_args[@]} ] \
+      && census_args+=(--transports "${runner_args[$((i + 1))]}")
+  done
   say "native-call census: a second Windows JVM under Wine's relay trace (trace: ${work#"$root"/}/census-stderr.log)"
   if run_windows census 1800 -all,+relay "${census_args[@]}"; then
     java -cp "$linux_cp" io.tofunetty.it.bench.BenchReport census "$work/census-stderr.log" "$out" || status=1
