@@ -37,7 +37,8 @@ import java.util.Map;
  *   --warmup-ms N --measure-ms N   per measurement
  *   --workloads LIST          of ping-pong,throughput,idle,churn,wakeup (default: all)
  *   --transports LIST         of afd,nio,nio-legacy (default) and the prototypes of docs/alternatives.md,
- *                             proto-completion,proto-zerobyte,proto-eventselect (ping-pong, throughput, idle only)
+ *                             proto-completion,proto-zerobyte,proto-eventselect,proto-afdpoll (ping-pong, throughput
+ *                             and idle only)
  *   --sizes LIST --conns LIST message sizes and connection counts of the throughput workload (64,1024,16384; 1,10,100)
  *   --idle-levels LIST        idle connections (default 0,100,1000)
  *   --groups LIST             AFD handle group sizes for the idle workload (quick: the default only; full 32,128,512)
@@ -52,7 +53,7 @@ public final class BenchMain {
 
     private static final List<String> ALL_TRANSPORTS = List.of(BenchTransport.AFD, BenchTransport.NIO,
             BenchTransport.NIO_LEGACY, AltDesign.COMPLETION.transportName, AltDesign.ZERO_BYTE.transportName,
-            AltDesign.EVENT_SELECT.transportName);
+            AltDesign.EVENT_SELECT.transportName, AltDesign.AFD_POLL.transportName);
 
     private static long stepStart;
 
@@ -238,14 +239,14 @@ public final class BenchMain {
                 transports.add(t);
                 info.put("transport." + t.name, t.description());
             } catch (Throwable e) {
-                String why = name + " is unavailable: "
-                        + (e instanceof UnsupportedOperationException ? e.getMessage() : e);
+                String cause = e instanceof UnsupportedOperationException ? e.getMessage() : e.toString();
+                String why = name + " is unavailable: " + cause;
                 if (name.equals(BenchTransport.NIO_LEGACY)) {
                     why += " (the JVM needs --add-exports java.base/sun.nio.ch=ALL-UNNAMED, and Windows)";
                 }
                 warn(why);
                 failures.add(why);
-                info.put("transport." + name, "unavailable: " + e);
+                info.put("transport." + name, "unavailable: " + cause);
             }
         }
         for (Map.Entry<String, String> e : info.entrySet()) {

@@ -167,11 +167,15 @@ final class Workloads {
         try (EchoRig rig = new EchoRig(t, false); EchoLoad load = new EchoLoad(IDLE_SIZE, IDLE_WINDOW)) {
             List<Channel> active = rig.connect(IDLE_ACTIVE, load::newHandler);
             List<Channel> idle = new ArrayList<>();
+            long memory0 = ProcessMemory.workingSet();
             StringBuilder progress = new StringBuilder();
             try {
                 for (int level : levels) {
                     if (level > idle.size()) {
                         idle.addAll(rig.connect(level - idle.size(), IdleClient::new));
+                    }
+                    if (!t.isAfd() || t.groupSize == AfdIoHandlerOptions.defaults().groupSize()) {
+                        recordIdleMemory(t, level, memory0, results, run);
                     }
                     BenchMain.progressDetail("measuring beside " + level + " idle connections");
                     Window w = measure(timing, load::messages);
@@ -255,12 +259,14 @@ final class Workloads {
         try (AltRig rig = new AltRig(t.alt, IDLE_SIZE, IDLE_WINDOW)) {
             rig.connectActive(IDLE_ACTIVE);
             int idle = 0;
+            long memory0 = ProcessMemory.workingSet();
             StringBuilder progress = new StringBuilder();
             for (int level : levels) {
                 if (level > idle) {
                     rig.connectIdle(level - idle);
                     idle = level;
                 }
+                recordIdleMemory(t, level, memory0, results, run);
                 BenchMain.progressDetail("measuring beside " + level + " idle connections");
                 Window w = measure(timing, rig::messages, AltCalls::snapshot);
                 altCheck(rig);
@@ -273,6 +279,18 @@ final class Workloads {
             }
             rig.stop();
             BenchMain.progressValue(progress.toString());
+        }
+    }
+
+    /**
+     * Working-set growth per idle connection (both of its sockets live in this process) since the idle connections
+     * were first opened: an estimate (the Java heap moves too).
+     */
+    private static void recordIdleMemory(BenchTransport t, int level, long memory0, Results results, int run) {
+        long now = ProcessMemory.workingSet();
+        if (level > 0 && memory0 > 0 && now > 0) {
+            results.add(IDLE, idleParams(level), t.name, "working_set_kib_per_idle_conn", "KiB", run,
+                    (now - memory0) / 1024.0 / level);
         }
     }
 

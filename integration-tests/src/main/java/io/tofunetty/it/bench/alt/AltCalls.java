@@ -19,10 +19,12 @@ public final class AltCalls {
     /** NtAssociateWaitCompletionPacket: the event-select design's re-arm. */
     public static final int ASSOCIATE_WAIT = 5;
     public static final int PQCS = 6;
+    /** NtDeviceIoControlFile(IOCTL_AFD_POLL): the AFD-poll baseline's re-arm. */
+    public static final int AFD_POLL = 7;
 
     private static final String[] NAMES = {
         "GetQueuedCompletionStatusEx", "WSARecv", "recv", "send", "WSASend", "NtAssociateWaitCompletionPacket",
-        "PostQueuedCompletionStatus",
+        "PostQueuedCompletionStatus", "NtDeviceIoControlFile",
     };
     private static final LongAdder[] COUNTS = new LongAdder[NAMES.length];
 

@@ -8,7 +8,7 @@ import io.tofunetty.afd.internal.WinsockErrors;
  * One connected socket on a prototype loop: its native block (two OVERLAPPEDs, two WSABUFs, out-cells), what the
  * receive design keeps per socket, and the write path every design shares.
  *
- * <p>Writes are a non-blocking {@code send()}; only when the socket's send buffer cannot take everything is the rest
+ * <p>Writes are a non-blocking {@code send()}, one per batch of receives ({@link #cork()}); only when the socket's send buffer cannot take everything is the rest
  * copied and sent with an overlapped {@code WSASend}, whose completion arrives on the loop's port (further writes queue
  * behind it). Echo traffic on loopback rarely gets there, so a message normally costs exactly one send call.
  */
@@ -49,6 +49,7 @@ final class AltConnection {
     private int flightOffset;
     private int flightLength;
     boolean sendPending;
+    private boolean corked;
 
     boolean closed;
     boolean freed;
@@ -69,12 +70,43 @@ final class AltConnection {
         return block + SEND_OV;
     }
 
+    /**
+     * Loop thread: from now until {@link #uncork()} writes are only queued, so that what one batch of receives
+     * produced leaves in one send (as Netty flushes once per read batch, in channelReadComplete).
+     */
+    void cork() {
+        corked = true;
+    }
+
+    /** Loop thread: sends what was queued since {@link #cork()}. */
+    void uncork() {
+        corked = false;
+        if (closed || sendPending || outLength == 0) {
+            return;
+        }
+        AltCalls.count(AltCalls.SEND);
+        int n = Winsock.send(socket, out, outLength, 0);
+        if (n == Winsock.SOCKET_ERROR) {
+            int err = Winsock.lastError();
+            if (err != WinsockErrors.WSAEWOULDBLOCK) {
+                loop.fail(this, "send", err);
+                return;
+            }
+            n = 0;
+        }
+        outLength -= n;
+        if (outLength > 0) {
+            copy(out + n, out, outLength); // Unsafe.copyMemory allows overlapping ranges
+            postSend();
+        }
+    }
+
     /** Loop thread: sends {@code length} bytes at {@code address} (copied if they cannot all go now). */
     void write(long address, int length) {
         if (closed) {
             return;
         }
-        if (sendPending || outLength > 0) {
+        if (corked || sendPending || outLength > 0) {
             append(address, length);
             return;
         }

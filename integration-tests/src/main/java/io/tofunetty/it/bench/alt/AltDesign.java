@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 public enum AltDesign {
     COMPLETION("proto-completion", "completion reads: overlapped WSARecv into a pinned per-socket buffer"),
     ZERO_BYTE("proto-zerobyte", "readiness by zero-byte overlapped WSARecv, then recv()"),
-    EVENT_SELECT("proto-eventselect", "readiness by WSAEventSelect + NtAssociateWaitCompletionPacket, then recv()");
+    EVENT_SELECT("proto-eventselect", "readiness by WSAEventSelect + NtAssociateWaitCompletionPacket, then recv()"),
+    AFD_POLL("proto-afdpoll", "the baseline on the same loop: readiness by IOCTL_AFD_POLL, then recv(), re-armed at once");
 
     /** Receive buffer: per socket (completion reads) or per loop (the readiness designs); Netty's adaptive maximum. */
     public static final int BUFFER_SIZE = Integer.getInteger("tofu.bench.alt.bufferSize", 64 * 1024);
@@ -43,7 +44,7 @@ public enum AltDesign {
     }
 
     public String describe() {
-        return summary + "; " + (this == EVENT_SELECT ? "" : "FILE_SKIP_COMPLETION_PORT_ON_SUCCESS " + (SKIP_ON_SUCCESS
+        return summary + "; " + (this == EVENT_SELECT || this == AFD_POLL ? "" : "FILE_SKIP_COMPLETION_PORT_ON_SUCCESS " + (SKIP_ON_SUCCESS
                 ? "on" : "off") + ", ") + "receive buffer " + BUFFER_SIZE + " B per " + (this == COMPLETION
                 ? "socket" : "loop");
     }
@@ -53,6 +54,7 @@ public enum AltDesign {
             case COMPLETION -> new CompletionLoop(name, SKIP_ON_SUCCESS, BUFFER_SIZE, errors);
             case ZERO_BYTE -> new ZeroByteLoop(name, SKIP_ON_SUCCESS, BUFFER_SIZE, errors);
             case EVENT_SELECT -> new EventSelectLoop(name, BUFFER_SIZE, errors);
+            case AFD_POLL -> new AfdPollLoop(name, BUFFER_SIZE, errors);
         };
     }
 }

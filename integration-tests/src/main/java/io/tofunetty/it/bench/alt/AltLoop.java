@@ -173,18 +173,18 @@ abstract class AltLoop implements Runnable {
             int removed = Mem.getInt(removedCell);
             for (int i = 0; i < removed; i++) {
                 long e = entries + (long) i * Kernel32.OVERLAPPED_ENTRY_SIZE;
-                long key = Mem.getLong(e);
+                long overlapped = Mem.getLong(e + 8);
+                long key = connectionKey(Mem.getLong(e), overlapped);
                 if (key == WAKE_KEY) {
                     continue;
                 }
-                long overlapped = Mem.getLong(e + 8);
                 int status = (int) Mem.getLong(e + 16);
                 int bytes = Mem.getInt(e + 24);
                 AltConnection c = key <= connections.size() ? connections.get((int) key - 1) : null;
                 if (c == null) {
                     continue; // a late packet of a freed connection (an event-select wait packet: nothing to free)
                 }
-                if (overlapped == c.sendOverlapped()) {
+                if (!isReceivePacket(c, overlapped)) {
                     c.sendCompleted(status, bytes);
                 } else {
                     c.receivePending = false;
@@ -199,14 +199,24 @@ abstract class AltLoop implements Runnable {
             errors.accept(name + ": " + live + " connection(s) still had I/O pending after " + DRAIN_MILLIS
                     + " ms; their memory is leaked on purpose");
         } else {
+            closed();
             Kernel32.CloseHandle(port);
             Mem.free(entries);
-            closed();
         }
     }
 
     /** Loop thread, last: the port is closed and no connection is left; free what the design holds per loop. */
     void closed() {
+    }
+
+    /** The connection a packet belongs to: its completion key, unless the design's packets carry another. */
+    long connectionKey(long key, long overlapped) {
+        return key;
+    }
+
+    /** Whether a packet of {@code c} is its receive's (or wait's), not its send's. */
+    boolean isReceivePacket(AltConnection c, long overlapped) {
+        return overlapped != c.sendOverlapped();
     }
 
     /** Loop thread, at registration: post the first receive (or wait). */

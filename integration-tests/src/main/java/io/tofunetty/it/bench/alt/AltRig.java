@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * loops: the prototypes implement only the data path.
  */
 public final class AltRig implements AutoCloseable {
-    private static final boolean VERIFY_ALL = Boolean.getBoolean("tofu.bench.alt.verify");
+    private static final boolean VERIFY_ALL_DEFAULT = Boolean.getBoolean("tofu.bench.alt.verify");
     private static final int CONNECT_BATCH = 50;
     private static final long TIMEOUT_MS = 60_000;
 
@@ -35,6 +35,7 @@ public final class AltRig implements AutoCloseable {
     private final long listener;
     private final InetSocketAddress address;
     private final AtomicReference<String> error = new AtomicReference<>();
+    private final boolean verifyAll;
     private final LongAdder messages = new LongAdder();
     private final AtomicLong inFlightBytes = new AtomicLong();
     private final List<AltConnection> loadConnections = new ArrayList<>(); // client loop only
@@ -64,6 +65,12 @@ public final class AltRig implements AutoCloseable {
     }
 
     public AltRig(AltDesign design, int size, int window) throws IOException {
+        this(design, size, window, VERIFY_ALL_DEFAULT);
+    }
+
+    /** @param verifyAll check every echoed byte, not only the first and last of each chunk */
+    public AltRig(AltDesign design, int size, int window, boolean verifyAll) throws IOException {
+        this.verifyAll = verifyAll;
         String why = design.unavailableReason();
         if (why != null) {
             throw new IOException(design.transportName + " is unavailable: " + why);
@@ -308,8 +315,8 @@ public final class AltRig implements AutoCloseable {
         }
     };
 
-    private static boolean check(Phase p, long position, long address, int length) {
-        if (!VERIFY_ALL) {
+    private boolean check(Phase p, long position, long address, int length) {
+        if (!verifyAll) {
             return Mem.getByte(address) == expected(position % p.size)
                     && Mem.getByte(address + length - 1) == expected((position + length - 1) % p.size);
         }

@@ -28,7 +28,9 @@ final class CompletionLoop extends AltLoop {
     void startReceiving(AltConnection c) {
         c.receiveBuffer = Mem.allocate(bufferSize);
         c.receiveBufferSize = bufferSize;
+        c.cork();
         post(c);
+        c.uncork();
     }
 
     private void post(AltConnection c) {
@@ -67,8 +69,10 @@ final class CompletionLoop extends AltLoop {
             endOfStream(c);
             return;
         }
+        c.cork();
         deliver(c, c.receiveBuffer, bytes);
-        post(c);
+        post(c); // with skip-on-success, data already queued is received (and delivered) inline
+        c.uncork();
     }
 
     @Override

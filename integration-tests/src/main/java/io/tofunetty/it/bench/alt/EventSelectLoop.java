@@ -66,7 +66,9 @@ final class EventSelectLoop extends AltLoop {
 
     @Override
     void receiveCompleted(AltConnection c, int status, int bytes) {
+        c.cork();
         readReady(c, readBuffer, readBufferSize);
+        c.uncork();
         if (!c.closed) {
             arm(c);
         }

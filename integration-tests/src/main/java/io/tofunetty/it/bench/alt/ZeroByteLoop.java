@@ -24,7 +24,9 @@ final class ZeroByteLoop extends AltLoop {
 
     @Override
     void startReceiving(AltConnection c) {
+        c.cork();
         post(c);
+        c.uncork();
     }
 
     private void post(AltConnection c) {
@@ -60,8 +62,10 @@ final class ZeroByteLoop extends AltLoop {
             fail(c, "zero-byte WSARecv completion (NTSTATUS 0x" + Integer.toHexString(status) + ')', 0);
             return;
         }
+        c.cork();
         readReady(c, readBuffer, readBufferSize);
         post(c);
+        c.uncork();
     }
 
     @Override
