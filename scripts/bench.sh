@@ -16,6 +16,7 @@
 #             (or the prototypes of docs/alternatives.md: proto-completion,proto-zerobyte,proto-eventselect)
 #             --idle-levels 0,100,1000 --groups 32,128,512)
 #
+# Environment: BENCH_JAVA_OPTS adds flags to the runner's JVM (e.g. -Dtofu.bench.alt.skipOnSuccess=false).
 # On Linux: builds integration-tests and what it needs (Maven, tests skipped), provisions the Windows tier with
 # scripts/windows-jre.sh (Wine, the Temurin 17 Windows JRE) in a Wine prefix of its own (WINEPREFIX, default
 # ~/.cache/tofu-netty/wineprefix-bench: its own wineserver, so that test runs in the shared prefix do not queue
@@ -76,6 +77,8 @@ linux_cp="$module/target/classes:$(cat "$module/target/bench-classpath.txt")"
 
 jvm_flags=(-Xss1m -Xmx2g -Djna.nosys=true -Dio.netty.leakDetection.level=disabled
            --add-exports java.base/sun.nio.ch=ALL-UNNAMED -Dio.tofunetty.afd.countNativeCalls=true)
+# extra flags for the runner's JVM, e.g. BENCH_JAVA_OPTS=-Dtofu.bench.alt.skipOnSuccess=false (docs/alternatives.md)
+[ -n "${BENCH_JAVA_OPTS:-}" ] && read -r -a extra_flags <<<"$BENCH_JAVA_OPTS" && jvm_flags+=("${extra_flags[@]}")
 main=io.tofunetty.it.bench.BenchMain
 status=0
 

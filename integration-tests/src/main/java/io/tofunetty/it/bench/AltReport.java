@@ -28,6 +28,7 @@ import java.util.TreeMap;
  */
 public final class AltReport {
     private static final String BASE = BenchTransport.NIO;
+    private static final String SAME_LOOP_BASE = "proto-afdpoll";
     /** One value per (workload, params, transport, metric) and run. */
     private final Map<String, Map<Integer, Double>> raw = new LinkedHashMap<>();
     private final Set<String> transports = new LinkedHashSet<>();
@@ -207,6 +208,21 @@ public final class AltReport {
             }
             return withRange(ratio(s[0], s[1], t, BASE, "cpu_us_per_msg", true));
         });
+        if (transports.contains(SAME_LOOP_BASE)) {
+            List<String> protos = new ArrayList<>();
+            for (String t : ts) {
+                if (t.startsWith("proto-") && !t.equals(SAME_LOOP_BASE)) {
+                    protos.add(t);
+                }
+            }
+            out.print("\n## The prototypes against the AFD-poll baseline on the same loop (" + SAME_LOOP_BASE
+                    + "; paired per run; > 1 = better)\n\n");
+            out.print("Same loop, same write path, same load: only the receive design differs. Speed, then CPU per "
+                    + "message.\n\n");
+            table(out, protos, (t, s) -> withRange(ratio(s[0], s[1], t, SAME_LOOP_BASE, s[2],
+                    Boolean.parseBoolean(s[3]))) + " / " + withRange(ratio(s[0], s[1], t, SAME_LOOP_BASE,
+                    "cpu_us_per_msg", true)), false);
+        }
         out.print("\n## Native calls per message, in-process counter (AFD and the prototypes; median over runs)\n\n");
         out.print("Ping-pong: per round trip (both sides). NIO's calls are only countable by the census below.\n\n");
         table(out, ts, (t, s) -> calls(s[0], s[1], t));
@@ -222,9 +238,13 @@ public final class AltReport {
     }
 
     private void table(PrintWriter out, List<String> ts, Cell cell) {
+        table(out, ts, cell, true);
+    }
+
+    private void table(PrintWriter out, List<String> ts, Cell cell, boolean baseAbsolute) {
         out.print("| shape |");
         for (String t : ts) {
-            out.print(" " + t + (t.equals(BASE) ? " (absolute)" : "") + " |");
+            out.print(" " + t + (baseAbsolute && t.equals(BASE) ? " (absolute)" : "") + " |");
         }
         out.print("\n|---|");
         out.print("---|".repeat(ts.size()));
