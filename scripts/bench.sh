@@ -13,7 +13,8 @@
 #            --out DIR (default docs/benchmarks); anything after -- goes to the runner
 #            (io.tofunetty.it.bench.BenchMain: --runs N --idle-runs N --warmup-ms N --measure-ms N
 #             --workloads ping-pong,throughput,idle,churn,wakeup --transports afd,nio,nio-legacy
-#             (or the prototypes of docs/alternatives.md: proto-completion,proto-zerobyte,proto-eventselect)
+#             (or the prototypes of docs/alternatives.md: proto-completion,proto-hybrid,proto-zerobyte,
+#             proto-eventselect,proto-afdpoll)
 #             --idle-levels 0,100,1000 --groups 32,128,512)
 #
 # Environment: BENCH_JAVA_OPTS adds flags to the runner's JVM (e.g. -Dtofu.bench.alt.skipOnSuccess=false).

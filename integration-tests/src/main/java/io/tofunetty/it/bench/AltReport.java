@@ -361,8 +361,9 @@ public final class AltReport {
         out.print(" slowdown " + shape(Workloads.IDLE, first) + " → " + shape(Workloads.IDLE, last)
                 + " (paired) | vs NIO at " + shape(Workloads.IDLE, last) + " (paired) | CPU µs/msg at "
                 + shape(Workloads.IDLE, last) + " | calls/msg at " + shape(Workloads.IDLE, last)
-                + " | working set per idle connection (KiB, at " + shape(Workloads.IDLE, last) + ") |\n|---|");
-        out.print("---|".repeat(levels.size() + 5) + "\n");
+                + " | working set per idle connection (KiB, at " + shape(Workloads.IDLE, last) + ")"
+                + " | prototype native memory per idle connection (KiB, exact) |\n|---|");
+        out.print("---|".repeat(levels.size() + 6) + "\n");
         for (String t : ts) {
             if (runs(Workloads.IDLE, first, t, "msgs_per_s").isEmpty()) {
                 continue;
@@ -385,7 +386,8 @@ public final class AltReport {
                     false))) + " |");
             out.print(" " + withRange(median(Workloads.IDLE, last, t, "cpu_us_per_msg")) + " |");
             out.print(" " + calls(Workloads.IDLE, last, t) + " |");
-            out.print(" " + withRange(median(Workloads.IDLE, last, t, "working_set_kib_per_idle_conn")) + " |\n");
+            out.print(" " + withRange(median(Workloads.IDLE, last, t, "working_set_kib_per_idle_conn")) + " |");
+            out.print(" " + withRange(median(Workloads.IDLE, last, t, "native_receive_kib_per_idle_conn")) + " |\n");
         }
     }
 

@@ -37,8 +37,8 @@ import java.util.Map;
  *   --warmup-ms N --measure-ms N   per measurement
  *   --workloads LIST          of ping-pong,throughput,idle,churn,wakeup (default: all)
  *   --transports LIST         of afd,nio,nio-legacy (default) and the prototypes of docs/alternatives.md,
- *                             proto-completion,proto-zerobyte,proto-eventselect,proto-afdpoll (ping-pong, throughput
- *                             and idle only)
+ *                             proto-completion,proto-hybrid,proto-zerobyte,proto-eventselect,proto-afdpoll
+ *                             (ping-pong, throughput and idle only)
  *   --sizes LIST --conns LIST message sizes and connection counts of the throughput workload (64,1024,16384; 1,10,100)
  *   --idle-levels LIST        idle connections (default 0,100,1000)
  *   --groups LIST             AFD handle group sizes for the idle workload (quick: the default only; full 32,128,512)
@@ -53,7 +53,7 @@ public final class BenchMain {
 
     private static final List<String> ALL_TRANSPORTS = List.of(BenchTransport.AFD, BenchTransport.NIO,
             BenchTransport.NIO_LEGACY, AltDesign.COMPLETION.transportName, AltDesign.ZERO_BYTE.transportName,
-            AltDesign.EVENT_SELECT.transportName, AltDesign.AFD_POLL.transportName);
+            AltDesign.EVENT_SELECT.transportName, AltDesign.AFD_POLL.transportName, AltDesign.HYBRID.transportName);
 
     private static long stepStart;
 

@@ -35,7 +35,7 @@ final class BenchTransport {
     final String name;
     /** The AFD handle group size, 0 for NIO. */
     final int groupSize;
-    /** A prototype event loop of docs/alternatives.md (no Netty channels: {@code handlers()} etc. are null), or null. */
+    /** A prototype loop of docs/alternatives.md (no Netty channels: {@code handlers()} etc. are null), or null. */
     final AltDesign alt;
     private final IoHandlerFactory handlers;
     private final ChannelFactory<SocketChannel> clients;

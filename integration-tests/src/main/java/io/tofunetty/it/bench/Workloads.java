@@ -174,11 +174,11 @@ final class Workloads {
                     if (level > idle.size()) {
                         idle.addAll(rig.connect(level - idle.size(), IdleClient::new));
                     }
+                    BenchMain.progressDetail("measuring beside " + level + " idle connections");
+                    Window w = measure(timing, load::messages);
                     if (!t.isAfd() || t.groupSize == AfdIoHandlerOptions.defaults().groupSize()) {
                         recordIdleMemory(t, level, memory0, results, run);
                     }
-                    BenchMain.progressDetail("measuring beside " + level + " idle connections");
-                    Window w = measure(timing, load::messages);
                     check(load, rig);
                     if (t.isAfd()) {
                         String params = idleGroupParams(level, t.groupSize);
@@ -260,15 +260,21 @@ final class Workloads {
             rig.connectActive(IDLE_ACTIVE);
             int idle = 0;
             long memory0 = ProcessMemory.workingSet();
+            long native0 = AltRig.nativeReceiveBytes();
             StringBuilder progress = new StringBuilder();
             for (int level : levels) {
                 if (level > idle) {
                     rig.connectIdle(level - idle);
                     idle = level;
                 }
-                recordIdleMemory(t, level, memory0, results, run);
                 BenchMain.progressDetail("measuring beside " + level + " idle connections");
                 Window w = measure(timing, rig::messages, AltCalls::snapshot);
+                recordIdleMemory(t, level, memory0, results, run);
+                if (level > 0) {
+                    // exact: what the design keeps per socket for the kernel to write, after the window
+                    results.add(IDLE, idleParams(level), t.name, "native_receive_kib_per_idle_conn", "KiB", run,
+                            (AltRig.nativeReceiveBytes() - native0) / 1024.0 / level);
+                }
                 altCheck(rig);
                 String params = idleParams(level);
                 results.add(IDLE, params, t.name, "msgs_per_s", "msg/s", run, w.perSecond());
@@ -283,8 +289,9 @@ final class Workloads {
     }
 
     /**
-     * Working-set growth per idle connection (both of its sockets live in this process) since the idle connections
-     * were first opened: an estimate (the Java heap moves too).
+     * Working-set growth per idle connection (both of its sockets live in this process), sampled after the
+     * measurement window at each level, against the sample taken before any idle connection was opened: an estimate
+     * (the Java heap moves too).
      */
     private static void recordIdleMemory(BenchTransport t, int level, long memory0, Results results, int run) {
         long now = ProcessMemory.workingSet();
@@ -475,8 +482,8 @@ final class Workloads {
     }
 
     /**
-     * AFD (when counting is on) and the prototypes: native calls per completed operation (echoed message, round trip or wake-up),
-     * in total and by call.
+     * AFD (when counting is on) and the prototypes: native calls per completed operation (echoed message, round trip
+     * or wake-up), in total and by call.
      */
     private static void recordNativeCalls(BenchTransport t, String workload, String params, Window w, Results results,
                                           int run) {

@@ -89,7 +89,7 @@ final class AfdPollLoop extends AltLoop {
             fail(c, "SIO_BASE_HANDLE: " + e.getMessage(), 0);
             return;
         }
-        c.receiveBuffer = Mem.allocate(RECORD_SIZE); // the poll record, freed with the connection
+        c.allocateReceiveBuffer(RECORD_SIZE); // the poll record, freed with the connection
         Mem.putLong(c.receiveBuffer + POLL_INFO + 16, base);
         Mem.putLong(c.receiveBuffer + 48, c.key);
         arm(c);

@@ -21,10 +21,12 @@ public final class AltCalls {
     public static final int PQCS = 6;
     /** NtDeviceIoControlFile(IOCTL_AFD_POLL): the AFD-poll baseline's re-arm. */
     public static final int AFD_POLL = 7;
+    /** CancelIoEx: the hybrid design trades an idle connection's data receive for a zero-byte one. */
+    public static final int CANCEL = 8;
 
     private static final String[] NAMES = {
         "GetQueuedCompletionStatusEx", "WSARecv", "recv", "send", "WSASend", "NtAssociateWaitCompletionPacket",
-        "PostQueuedCompletionStatus", "NtDeviceIoControlFile",
+        "PostQueuedCompletionStatus", "NtDeviceIoControlFile", "CancelIoEx",
     };
     private static final LongAdder[] COUNTS = new LongAdder[NAMES.length];
 

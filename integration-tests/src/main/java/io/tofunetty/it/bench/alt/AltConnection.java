@@ -8,9 +8,10 @@ import io.tofunetty.afd.internal.WinsockErrors;
  * One connected socket on a prototype loop: its native block (two OVERLAPPEDs, two WSABUFs, out-cells), what the
  * receive design keeps per socket, and the write path every design shares.
  *
- * <p>Writes are a non-blocking {@code send()}, one per batch of receives ({@link #cork()}); only when the socket's send buffer cannot take everything is the rest
- * copied and sent with an overlapped {@code WSASend}, whose completion arrives on the loop's port (further writes queue
- * behind it). Echo traffic on loopback rarely gets there, so a message normally costs exactly one send call.
+ * <p>Writes are a non-blocking {@code send()}, one per batch of receives ({@link #cork()}); only when the socket's
+ * send buffer cannot take everything is the rest copied and sent with an overlapped {@code WSASend}, whose completion
+ * arrives on the loop's port (further writes queue behind it). Echo traffic on loopback rarely gets there, so a batch
+ * normally costs exactly one send call.
  */
 final class AltConnection {
     // the native block
@@ -35,6 +36,10 @@ final class AltConnection {
 
     // receive side, owned by the design
     boolean receivePending;
+    /** Hybrid completion design: the pending receive is a zero-byte one / is being cancelled / completed lately. */
+    boolean zeroByteReceive;
+    boolean receiveCancelling;
+    boolean receivedSinceSweep;
     long receiveBuffer;
     int receiveBufferSize;
     long event;
@@ -54,12 +59,33 @@ final class AltConnection {
     boolean closed;
     boolean freed;
 
+    /** Native memory held per socket on the receive side (the block and receive buffers), all connections. */
+    static final java.util.concurrent.atomic.AtomicLong NATIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
+
     AltConnection(AltLoop loop, long socket, long key, AltRole role) {
         this.loop = loop;
         this.socket = socket;
         this.key = key;
         this.role = role;
         block = Mem.allocate(BLOCK_SIZE);
+        NATIVE_BYTES.addAndGet(BLOCK_SIZE);
+    }
+
+    /** Allocates the receive buffer (or poll record) of {@code size} bytes, counted in {@link #NATIVE_BYTES}. */
+    void allocateReceiveBuffer(int size) {
+        receiveBuffer = Mem.allocate(size);
+        receiveBufferSize = size;
+        NATIVE_BYTES.addAndGet(size);
+    }
+
+    /** Frees the receive buffer; only once the kernel can no longer write to it. */
+    void freeReceiveBuffer() {
+        if (receiveBuffer != 0) {
+            Mem.free(receiveBuffer);
+            NATIVE_BYTES.addAndGet(-receiveBufferSize);
+            receiveBuffer = 0;
+            receiveBufferSize = 0;
+        }
     }
 
     long receiveOverlapped() {
@@ -225,10 +251,9 @@ final class AltConnection {
         }
         freed = true;
         Mem.free(block);
+        NATIVE_BYTES.addAndGet(-BLOCK_SIZE);
         Mem.free(out);
         Mem.free(flight);
-        if (receiveBuffer != 0) {
-            Mem.free(receiveBuffer);
-        }
+        freeReceiveBuffer();
     }
 }

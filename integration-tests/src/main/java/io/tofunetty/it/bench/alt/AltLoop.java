@@ -160,12 +160,15 @@ abstract class AltLoop implements Runnable {
                     break;
                 }
             }
-            int timeout = stopping ? 100 : tasks.isEmpty() ? Kernel32.INFINITE : 0;
+            int timeout = stopping ? 100 : tasks.isEmpty() ? timerMillis() : 0;
             AltCalls.count(AltCalls.GQCS_EX);
             int ok = Kernel32.GetQueuedCompletionStatusEx(port, entries, BATCH, removedCell, timeout, 0);
             if (ok == 0) {
                 int err = Kernel32.lastError();
                 if (err == WinsockErrors.WAIT_TIMEOUT) {
+                    if (!stopping) {
+                        timer();
+                    }
                     continue;
                 }
                 throw new IllegalStateException("GetQueuedCompletionStatusEx failed: " + err);
@@ -194,6 +197,9 @@ abstract class AltLoop implements Runnable {
                 }
                 maybeFree(c);
             }
+            if (!stopping) {
+                timer();
+            }
         }
         if (live > 0) {
             errors.accept(name + ": " + live + " connection(s) still had I/O pending after " + DRAIN_MILLIS
@@ -207,6 +213,26 @@ abstract class AltLoop implements Runnable {
 
     /** Loop thread, last: the port is closed and no connection is left; free what the design holds per loop. */
     void closed() {
+    }
+
+    /** The longest wait before {@link #timer()} is due, in milliseconds (INFINITE: the design has no timer). */
+    int timerMillis() {
+        return Kernel32.INFINITE;
+    }
+
+    /** Loop thread, after every wait: the design's periodic work, if due. */
+    void timer() {
+    }
+
+    /** The live connections (loop thread). */
+    final List<AltConnection> connections() {
+        List<AltConnection> live = new ArrayList<>();
+        for (AltConnection c : connections) {
+            if (c != null && !c.closed) {
+                live.add(c);
+            }
+        }
+        return live;
     }
 
     /** The connection a packet belongs to: its completion key, unless the design's packets carry another. */

@@ -213,17 +213,7 @@ public final class AltRig implements AutoCloseable {
     /** Stops sending, waits until everything in flight is back, then runs the new shape on the same connections. */
     public void switchTo(int size, int window) throws IOException, InterruptedException {
         Phase old = phase;
-        old.running = false;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-        while (inFlightBytes.get() != 0) {
-            if (error() != null) {
-                throw new IOException(design.transportName + ": " + error());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException(inFlightBytes.get() + " bytes still in flight after " + TIMEOUT_MS + " ms");
-            }
-            Thread.sleep(1);
-        }
+        drain();
         Phase next = new Phase(size, window);
         CountDownLatch switched = new CountDownLatch(1);
         client.execute(() -> {
@@ -235,6 +225,49 @@ public final class AltRig implements AutoCloseable {
         });
         switched.await(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         Mem.free(old.payload);
+    }
+
+    /** Stops sending and waits until everything in flight has come back: every connection is then idle. */
+    public void drain() throws IOException, InterruptedException {
+        phase.running = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        while (inFlightBytes.get() != 0) {
+            if (error() != null) {
+                throw new IOException(design.transportName + ": " + error());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(inFlightBytes.get() + " bytes still in flight after " + TIMEOUT_MS + " ms");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /**
+     * Native memory the prototypes hold on the receive side, all rigs of the process: per socket the 128-byte block
+     * (OVERLAPPEDs) plus its receive buffer (completion reads) or poll record (AFD baseline).
+     */
+    public static long nativeReceiveBytes() {
+        return AltConnection.NATIVE_BYTES.get();
+    }
+
+    /** Sockets (both loops) whose pending receive is a zero-byte one: the hybrid design's idle sockets. */
+    public int zeroByteReceivers() throws InterruptedException {
+        int[] n = new int[2];
+        CountDownLatch counted = new CountDownLatch(2);
+        AltLoop[] loops = {server, client};
+        for (int i = 0; i < 2; i++) {
+            int k = i;
+            loops[i].execute(() -> {
+                for (AltConnection c : loops[k].connections()) {
+                    if (c.zeroByteReceive && c.receivePending) {
+                        n[k]++;
+                    }
+                }
+                counted.countDown();
+            });
+        }
+        counted.await(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        return n[0] + n[1];
     }
 
     /** Stops sending new messages. */

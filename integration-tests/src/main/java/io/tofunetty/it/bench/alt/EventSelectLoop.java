@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * <p>Winsock re-enables FD_READ on every recv: if data is still queued after the recv, the event is signalled again
  * and the re-associated packet completes at once (level-triggered behaviour, as the docs of WSAEventSelect describe).
  *
- * <p>Needs ntdll's wait-packet functions (Windows 8 / Server 2012 and later): {@link AltNatives#waitPacketsUnavailableReason}.
+ * <p>Needs ntdll's wait-packet functions (Windows 8 / Server 2012 and later):
+ * {@link AltNatives#waitPacketsUnavailableReason}.
  */
 final class EventSelectLoop extends AltLoop {
     private final long readBuffer;

@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Each prototype event loop of the benchmark (docs/alternatives.md) echoes what it is sent, byte for byte, over
  * several connections, for small pipelined messages and for messages larger than a socket buffer, beside idle
- * connections. The rig checks every echoed byte; the loops report any failed call.
+ * connections, and (hybrid design) after every socket went idle and traded its buffer for a zero-byte receive. The rig
+ * checks every echoed byte; the loops report any failed call.
  */
 @WindowsTier
 class AltRigEchoTest {
@@ -34,6 +35,15 @@ class AltRigEchoTest {
             rig.connectIdle(20);
             rig.connectActive(4);
             awaitMessages(rig, MESSAGES);
+            if (design == AltDesign.HYBRID) {
+                // Every connection idle: the sweep trades each socket's data receive for a zero-byte one (its
+                // buffer freed after the cancelled receive's packet); the traffic below then starts on zero-byte
+                // wake-ups.
+                rig.drain();
+                while (rig.zeroByteReceivers() < 2 * 24 && rig.error() == null) {
+                    Thread.sleep(10);
+                }
+            }
             rig.switchTo(200_000, 2); // larger than the socket buffers: partial sends and the overlapped fallback
             long before = rig.messages();
             awaitMessages(rig, before + 40);
