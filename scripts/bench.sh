@@ -13,8 +13,11 @@
 #            --out DIR (default docs/benchmarks); anything after -- goes to the runner
 #            (io.tofunetty.integration.bench.BenchMain: --runs N --idle-runs N --warmup-ms N --measure-ms N
 #             --workloads ping-pong,throughput,idle,churn,wakeup --transports afd,nio,nio-legacy
+#             (or the prototypes of docs/alternatives.md: proto-completion,proto-hybrid,proto-zerobyte,
+#             proto-eventselect,proto-afdpoll)
 #             --idle-levels 0,100,1000 --groups 32,128,512)
 #
+# Environment: BENCH_JAVA_OPTS adds flags to the runner's JVM (e.g. -Dtofu.bench.alt.skipOnSuccess=false).
 # On Linux: builds integration-tests and what it needs (Maven, tests skipped), provisions the Windows tier with
 # scripts/windows-jre.sh (Wine, the Temurin 17 Windows JRE) in a Wine prefix of its own (WINEPREFIX, default
 # ~/.cache/tofu-netty/wineprefix-bench: its own wineserver, so that test runs in the shared prefix do not queue
@@ -75,6 +78,8 @@ linux_cp="$module/target/classes:$(cat "$module/target/bench-classpath.txt")"
 
 jvm_flags=(-Xss1m -Xmx2g -Djna.nosys=true -Dio.netty.leakDetection.level=disabled
            --add-exports java.base/sun.nio.ch=ALL-UNNAMED -Dio.tofunetty.afd.countNativeCalls=true)
+# extra flags for the runner's JVM, e.g. BENCH_JAVA_OPTS=-Dtofu.bench.alt.skipOnSuccess=false (docs/alternatives.md)
+[ -n "${BENCH_JAVA_OPTS:-}" ] && read -r -a extra_flags <<<"$BENCH_JAVA_OPTS" && jvm_flags+=("${extra_flags[@]}")
 main=io.tofunetty.integration.bench.BenchMain
 status=0
 
@@ -171,13 +176,20 @@ if $census; then
   "$WINE" reg delete 'HKCU\Software\Wine\Debug' /v RelayFromExclude /f </dev/null >/dev/null 2>&1 || true
   census_args=(--census)
   $quick && census_args+=(--quick)
+  # the census counts the transports the run compared (--transports after --), all three by default
+  for ((i = 0; i < ${#runner_args[@]}; i++)); do
+    [ "${runner_args[$i]}" = --transports ] && [ $((i + 1)) -lt ${#runner_args[@]} ] \
+      && census_args+=(--transports "${runner_args[$((i + 1))]}")
+  done
   say "native-call census: a second Windows JVM under Wine's relay trace (trace: ${work#"$root"/}/census-stderr.log)"
-  if run_windows census 1800 -all,+relay "${census_args[@]}"; then
-    java -cp "$linux_cp" io.tofunetty.integration.bench.BenchReport census "$work/census-stderr.log" "$out" || status=1
-  else
-    say "the census run failed; the report goes without it"
+  # A failed step (or an unavailable transport) makes the run exit 1; the windows traced before still count.
+  census_rc=0
+  run_windows census 1800 -all,+relay "${census_args[@]}" || census_rc=$?
+  if [ $census_rc -ne 0 ]; then
+    say "the census run reported failures (exit $census_rc; see ${work#"$root"/}/census-stdout.log)"
     status=1
   fi
+  java -cp "$linux_cp" io.tofunetty.integration.bench.BenchReport census "$work/census-stderr.log" "$out" || status=1
 fi
 trap - INT TERM HUP
 

@@ -5,6 +5,7 @@ import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.tofunetty.afd.Afd;
 import io.tofunetty.afd.AfdIoHandlerOptions;
 import io.tofunetty.afd.internal.NativeCallCounter;
+import io.tofunetty.integration.bench.alt.AltDesign;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +36,9 @@ import java.util.Map;
  *   --idle-runs N             repetitions of the idle workload, the slowest (quick 2, full 5)
  *   --warmup-ms N --measure-ms N   per measurement
  *   --workloads LIST          of ping-pong,throughput,idle,churn,wakeup (default: all)
- *   --transports LIST         of afd,nio,nio-legacy (default: all)
+ *   --transports LIST         of afd,nio,nio-legacy (default) and the prototypes of docs/alternatives.md,
+ *                             proto-completion,proto-hybrid,proto-zerobyte,proto-eventselect,proto-afdpoll
+ *                             (ping-pong, throughput and idle only)
  *   --sizes LIST --conns LIST message sizes and connection counts of the throughput workload (64,1024,16384; 1,10,100)
  *   --idle-levels LIST        idle connections (default 0,100,1000)
  *   --groups LIST             AFD handle group sizes for the idle workload (quick: the default only; full 32,128,512)
@@ -47,6 +50,10 @@ import java.util.Map;
 public final class BenchMain {
     private static final List<String> ALL_WORKLOADS = List.of(Workloads.WAKEUP, Workloads.PING_PONG,
             Workloads.THROUGHPUT, Workloads.CHURN, Workloads.IDLE);
+
+    private static final List<String> ALL_TRANSPORTS = List.of(BenchTransport.AFD, BenchTransport.NIO,
+            BenchTransport.NIO_LEGACY, AltDesign.COMPLETION.transportName, AltDesign.ZERO_BYTE.transportName,
+            AltDesign.EVENT_SELECT.transportName, AltDesign.AFD_POLL.transportName, AltDesign.HYBRID.transportName);
 
     private static long stepStart;
 
@@ -90,8 +97,7 @@ public final class BenchMain {
                     case "--warmup-ms" -> o.warmupMillis = positive(value(args, ++i, a), a);
                     case "--measure-ms" -> o.measureMillis = positive(value(args, ++i, a), a);
                     case "--workloads" -> o.workloads = list(value(args, ++i, a), ALL_WORKLOADS, a);
-                    case "--transports" -> o.transports = list(value(args, ++i, a),
-                            List.of(BenchTransport.AFD, BenchTransport.NIO, BenchTransport.NIO_LEGACY), a);
+                    case "--transports" -> o.transports = list(value(args, ++i, a), ALL_TRANSPORTS, a);
                     case "--idle-levels" -> o.idleLevels = ints(value(args, ++i, a), a, 0);
                     case "--sizes" -> o.sizes = ints(value(args, ++i, a), a, 1);
                     case "--conns" -> o.conns = ints(value(args, ++i, a), a, 1);
@@ -220,18 +226,27 @@ public final class BenchMain {
                         yield BenchTransport.afd(AfdIoHandlerOptions.defaults().groupSize());
                     }
                     case BenchTransport.NIO -> BenchTransport.nio();
-                    default -> BenchTransport.nioLegacy();
+                    case BenchTransport.NIO_LEGACY -> BenchTransport.nioLegacy();
+                    default -> {
+                        AltDesign d = AltDesign.byTransportName(name);
+                        String why = d.unavailableReason();
+                        if (why != null) {
+                            throw new UnsupportedOperationException(why);
+                        }
+                        yield BenchTransport.alt(d);
+                    }
                 };
                 transports.add(t);
                 info.put("transport." + t.name, t.description());
             } catch (Throwable e) {
-                String why = name + " is unavailable: " + e;
+                String cause = e instanceof UnsupportedOperationException ? e.getMessage() : e.toString();
+                String why = name + " is unavailable: " + cause;
                 if (name.equals(BenchTransport.NIO_LEGACY)) {
                     why += " (the JVM needs --add-exports java.base/sun.nio.ch=ALL-UNNAMED, and Windows)";
                 }
                 warn(why);
                 failures.add(why);
-                info.put("transport." + name, "unavailable: " + e);
+                info.put("transport." + name, "unavailable: " + cause);
             }
         }
         for (Map.Entry<String, String> e : info.entrySet()) {
@@ -297,7 +312,7 @@ public final class BenchMain {
         List<Step> steps = new ArrayList<>();
         for (String w : o.workloads) {
             switch (w) {
-                case Workloads.WAKEUP -> interleave(steps, o.runs, transports, w, "submit().get()",
+                case Workloads.WAKEUP -> interleave(steps, o.runs, netty(transports), w, "submit().get()",
                         (t, run) -> () -> Workloads.wakeup(t, timing, results, run));
                 case Workloads.PING_PONG -> interleave(steps, o.runs, transports, w, "size=1,conns=1",
                         (t, run) -> () -> Workloads.pingPong(t, timing, results, run));
@@ -308,7 +323,7 @@ public final class BenchMain {
                                 (t, run) -> () -> Workloads.throughput(t, o.sizes, conns, timing, results, run));
                     }
                 }
-                case Workloads.CHURN -> interleave(steps, o.runs, transports, w,
+                case Workloads.CHURN -> interleave(steps, o.runs, netty(transports), w,
                         "parallel=" + Workloads.CHURN_PARALLEL,
                         (t, run) -> () -> Workloads.churn(t, timing, results, run));
                 case Workloads.IDLE -> {
@@ -330,6 +345,11 @@ public final class BenchMain {
             }
         }
         return steps;
+    }
+
+    /** The transports with Netty channels: the prototypes have no accept/connect path and no task queue to time. */
+    private static List<BenchTransport> netty(List<BenchTransport> transports) {
+        return transports.stream().filter(t -> !t.isAlt()).toList();
     }
 
     private interface StepFactory {

@@ -12,6 +12,7 @@ import io.tofunetty.afd.AfdIoHandler;
 import io.tofunetty.afd.AfdIoHandlerOptions;
 import io.tofunetty.afd.AfdServerSocketChannel;
 import io.tofunetty.afd.AfdSocketChannel;
+import io.tofunetty.integration.bench.alt.AltDesign;
 
 import java.nio.channels.spi.SelectorProvider;
 
@@ -34,6 +35,8 @@ final class BenchTransport {
     final String name;
     /** The AFD handle group size, 0 for NIO. */
     final int groupSize;
+    /** A prototype loop of docs/alternatives.md (no Netty channels: {@code handlers()} etc. are null), or null. */
+    final AltDesign alt;
     private final IoHandlerFactory handlers;
     private final ChannelFactory<SocketChannel> clients;
     private final ChannelFactory<ServerSocketChannel> servers;
@@ -41,8 +44,15 @@ final class BenchTransport {
 
     private BenchTransport(String name, int groupSize, IoHandlerFactory handlers, ChannelFactory<SocketChannel> clients,
                            ChannelFactory<ServerSocketChannel> servers, String description) {
+        this(name, groupSize, null, handlers, clients, servers, description);
+    }
+
+    private BenchTransport(String name, int groupSize, AltDesign alt, IoHandlerFactory handlers,
+                           ChannelFactory<SocketChannel> clients, ChannelFactory<ServerSocketChannel> servers,
+                           String description) {
         this.name = name;
         this.groupSize = groupSize;
+        this.alt = alt;
         this.handlers = handlers;
         this.clients = clients;
         this.servers = servers;
@@ -78,6 +88,15 @@ final class BenchTransport {
                 () -> new NioSocketChannel(provider, SocketProtocolFamily.INET),
                 () -> new NioServerSocketChannel(provider, SocketProtocolFamily.INET),
                 "NioIoHandler over " + provider.getClass().getName() + " (" + selector + ")");
+    }
+
+    /** A prototype design (io.tofunetty.integration.bench.alt), run by its own rig instead of Netty's. */
+    static BenchTransport alt(AltDesign design) {
+        return new BenchTransport(design.transportName, 0, design, null, null, null, "prototype: " + design.describe());
+    }
+
+    boolean isAlt() {
+        return alt != null;
     }
 
     IoHandlerFactory handlers() {

@@ -47,6 +47,10 @@ final class Census {
      */
     static void run(BenchTransport t, String workload, int size, int conns, int window, Workloads.Timing timing)
             throws Exception {
+        if (t.isAlt()) {
+            runAlt(t, workload, size, conns, window, timing);
+            return;
+        }
         try (EchoRig rig = new EchoRig(t, false); EchoLoad load = new EchoLoad(size, window)) {
             List<Channel> channels = rig.connect(conns, load::newHandler);
             Thread.sleep(timing.warmupMillis());
@@ -61,6 +65,27 @@ final class Census {
             rig.closeAll(channels);
             if (load.error() != null) {
                 throw new java.io.IOException("census load failed on " + t + ": " + load.error(), load.error());
+            }
+            BenchMain.progressValue((m1 - m0) + " messages in the traced window");
+        }
+    }
+
+    /** The same window on a prototype design (its calls leave through jnidispatch as well). */
+    private static void runAlt(BenchTransport t, String workload, int size, int conns, int window,
+                               Workloads.Timing timing) throws Exception {
+        try (io.tofunetty.integration.bench.alt.AltRig rig = new io.tofunetty.integration.bench.alt.AltRig(t.alt, size, window)) {
+            rig.connectActive(conns);
+            Thread.sleep(timing.warmupMillis());
+            String id = t.name + ' ' + workload + ' ' + Workloads.throughputParams(size, conns, window);
+            marks();
+            mark("begin " + id);
+            long m0 = rig.messages();
+            Thread.sleep(timing.measureMillis());
+            long m1 = rig.messages();
+            mark("end " + id + " messages=" + (m1 - m0));
+            rig.stop();
+            if (rig.error() != null) {
+                throw new java.io.IOException("census load failed on " + t + ": " + rig.error());
             }
             BenchMain.progressValue((m1 - m0) + " messages in the traced window");
         }

@@ -10,6 +10,8 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.tofunetty.afd.AfdIoHandlerOptions;
 import io.tofunetty.afd.internal.NativeCallCounter;
+import io.tofunetty.integration.bench.alt.AltCalls;
+import io.tofunetty.integration.bench.alt.AltRig;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -94,6 +96,10 @@ final class Workloads {
 
     /** Workload 1: 1-byte ping-pong on one connection; the round-trip time. */
     static void pingPong(BenchTransport t, Timing timing, Results results, int run) throws Exception {
+        if (t.isAlt()) {
+            altPingPong(t, timing, results, run);
+            return;
+        }
         try (EchoRig rig = new EchoRig(t, false); EchoLoad load = new EchoLoad(1, 1)) {
             List<Channel> channels = rig.connect(1, load::newHandler);
             Window w = measure(timing, load::messages);
@@ -114,6 +120,10 @@ final class Workloads {
      */
     static void throughput(BenchTransport t, int[] sizes, int conns, Timing timing, Results results, int run)
             throws Exception {
+        if (t.isAlt()) {
+            altThroughput(t, sizes, conns, timing, results, run);
+            return;
+        }
         try (EchoRig rig = new EchoRig(t, false); EchoLoad load = new EchoLoad(sizes[0], window(sizes[0]))) {
             List<Channel> channels = rig.connect(conns, load::newHandler);
             StringBuilder progress = new StringBuilder();
@@ -150,9 +160,14 @@ final class Workloads {
      * {@link #IDLE_GROUPS} (with the group size) and, for the default group size, to {@link #IDLE} as well.
      */
     static void idle(BenchTransport t, int[] levels, Timing timing, Results results, int run) throws Exception {
+        if (t.isAlt()) {
+            altIdle(t, levels, timing, results, run);
+            return;
+        }
         try (EchoRig rig = new EchoRig(t, false); EchoLoad load = new EchoLoad(IDLE_SIZE, IDLE_WINDOW)) {
             List<Channel> active = rig.connect(IDLE_ACTIVE, load::newHandler);
             List<Channel> idle = new ArrayList<>();
+            long memory0 = ProcessMemory.workingSet();
             StringBuilder progress = new StringBuilder();
             try {
                 for (int level : levels) {
@@ -161,6 +176,9 @@ final class Workloads {
                     }
                     BenchMain.progressDetail("measuring beside " + level + " idle connections");
                     Window w = measure(timing, load::messages);
+                    if (!t.isAfd() || t.groupSize == AfdIoHandlerOptions.defaults().groupSize()) {
+                        recordIdleMemory(t, level, memory0, results, run);
+                    }
                     check(load, rig);
                     if (t.isAfd()) {
                         String params = idleGroupParams(level, t.groupSize);
@@ -192,6 +210,100 @@ final class Workloads {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             BenchMain.warn("idle connection failed: " + cause);
             ctx.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ 1-3 on the prototypes
+
+    /** Ping-pong on a prototype design (docs/alternatives.md): the same shape and records as {@link #pingPong}. */
+    private static void altPingPong(BenchTransport t, Timing timing, Results results, int run) throws Exception {
+        try (AltRig rig = new AltRig(t.alt, 1, 1)) {
+            rig.connectActive(1);
+            Window w = measure(timing, rig::messages, AltCalls::snapshot);
+            altCheck(rig);
+            rig.stop();
+            String params = "size=1,conns=1,window=1";
+            results.add(PING_PONG, params, t.name, "rtt", "us", run, w.microsPerOp());
+            recordCpu(t, PING_PONG, params, w, results, run);
+            recordNativeCalls(t, PING_PONG, params, w, results, run);
+            BenchMain.progressValue(String.format("%.1f us round trip", w.microsPerOp()));
+        }
+    }
+
+    private static void altThroughput(BenchTransport t, int[] sizes, int conns, Timing timing, Results results,
+                                      int run) throws Exception {
+        try (AltRig rig = new AltRig(t.alt, sizes[0], window(sizes[0]))) {
+            rig.connectActive(conns);
+            StringBuilder progress = new StringBuilder();
+            for (int i = 0; i < sizes.length; i++) {
+                int size = sizes[i];
+                if (i > 0) {
+                    rig.switchTo(size, window(size));
+                }
+                Window w = measure(timing, rig::messages, AltCalls::snapshot);
+                altCheck(rig);
+                String params = throughputParams(size, conns, window(size));
+                results.add(THROUGHPUT, params, t.name, "msgs_per_s", "msg/s", run, w.perSecond());
+                results.add(THROUGHPUT, params, t.name, "mib_per_s", "MiB/s", run, w.perSecond() * size / (1 << 20));
+                recordCpu(t, THROUGHPUT, params, w, results, run);
+                recordNativeCalls(t, THROUGHPUT, params, w, results, run);
+                progress.append(String.format("%s%d B: %,.0f msg/s", i == 0 ? "" : "; ", size, w.perSecond()));
+            }
+            rig.stop();
+            BenchMain.progressValue(progress.toString());
+        }
+    }
+
+    private static void altIdle(BenchTransport t, int[] levels, Timing timing, Results results, int run)
+            throws Exception {
+        try (AltRig rig = new AltRig(t.alt, IDLE_SIZE, IDLE_WINDOW)) {
+            rig.connectActive(IDLE_ACTIVE);
+            int idle = 0;
+            long memory0 = ProcessMemory.workingSet();
+            long native0 = AltRig.nativeReceiveBytes();
+            StringBuilder progress = new StringBuilder();
+            for (int level : levels) {
+                if (level > idle) {
+                    rig.connectIdle(level - idle);
+                    idle = level;
+                }
+                BenchMain.progressDetail("measuring beside " + level + " idle connections");
+                Window w = measure(timing, rig::messages, AltCalls::snapshot);
+                recordIdleMemory(t, level, memory0, results, run);
+                if (level > 0) {
+                    // exact: what the design keeps per socket for the kernel to write, after the window
+                    results.add(IDLE, idleParams(level), t.name, "native_receive_kib_per_idle_conn", "KiB", run,
+                            (AltRig.nativeReceiveBytes() - native0) / 1024.0 / level);
+                }
+                altCheck(rig);
+                String params = idleParams(level);
+                results.add(IDLE, params, t.name, "msgs_per_s", "msg/s", run, w.perSecond());
+                recordCpu(t, IDLE, params, w, results, run);
+                recordNativeCalls(t, IDLE, params, w, results, run);
+                progress.append(String.format("%sidle %d: %,.0f msg/s", progress.length() == 0 ? "" : "; ", level,
+                        w.perSecond()));
+            }
+            rig.stop();
+            BenchMain.progressValue(progress.toString());
+        }
+    }
+
+    /**
+     * Working-set growth per idle connection (both of its sockets live in this process), sampled after the
+     * measurement window at each level, against the sample taken before any idle connection was opened: an estimate
+     * (the Java heap moves too).
+     */
+    private static void recordIdleMemory(BenchTransport t, int level, long memory0, Results results, int run) {
+        long now = ProcessMemory.workingSet();
+        if (level > 0 && memory0 > 0 && now > 0) {
+            results.add(IDLE, idleParams(level), t.name, "working_set_kib_per_idle_conn", "KiB", run,
+                    (now - memory0) / 1024.0 / level);
+        }
+    }
+
+    private static void altCheck(AltRig rig) throws IOException {
+        if (rig.error() != null) {
+            throw new IOException("the echo load failed on " + rig.design.transportName + ": " + rig.error());
         }
     }
 
@@ -313,9 +425,15 @@ final class Workloads {
 
     /** Lets the load run for the warm-up time, then counts over the measurement window. */
     static Window measure(Timing timing, Counter counter) throws InterruptedException {
+        return measure(timing, counter, NativeCallCounter::snapshot);
+    }
+
+    /** The same, with the native calls of another counter ({@code AltCalls} for the prototypes). */
+    static Window measure(Timing timing, Counter counter, java.util.function.Supplier<long[]> nativeCalls)
+            throws InterruptedException {
         Thread.sleep(timing.warmupMillis());
         long c0 = counter.get();
-        long[] calls0 = NativeCallCounter.snapshot();
+        long[] calls0 = nativeCalls.get();
         long jvm0 = CPU.processNanos();
         long server0 = CPU.serverNanos();
         long t0 = System.nanoTime();
@@ -324,7 +442,7 @@ final class Workloads {
         long t1 = System.nanoTime();
         long jvm1 = CPU.processNanos();
         long server1 = CPU.serverNanos();
-        long[] calls1 = NativeCallCounter.snapshot();
+        long[] calls1 = nativeCalls.get();
         return new Window(c1 - c0, t1 - t0, minus(calls1, calls0), cpuDelta(jvm0, jvm1), server1 - server0);
     }
 
@@ -364,15 +482,15 @@ final class Workloads {
     }
 
     /**
-     * AFD only, when counting is on: native calls per completed operation (echoed message, round trip or wake-up),
-     * in total and by call.
+     * AFD (when counting is on) and the prototypes: native calls per completed operation (echoed message, round trip
+     * or wake-up), in total and by call.
      */
     private static void recordNativeCalls(BenchTransport t, String workload, String params, Window w, Results results,
                                           int run) {
-        if (!t.isAfd() || !NativeCallCounter.ENABLED || w.count() == 0) {
+        if (!(t.isAlt() || t.isAfd() && NativeCallCounter.ENABLED) || w.count() == 0) {
             return;
         }
-        String[] names = NativeCallCounter.names();
+        String[] names = t.isAlt() ? AltCalls.names() : NativeCallCounter.names();
         long total = 0;
         for (long c : w.nativeCalls()) {
             total += c;

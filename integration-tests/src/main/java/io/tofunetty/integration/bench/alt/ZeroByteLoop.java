@@ -1,0 +1,80 @@
+package io.tofunetty.integration.bench.alt;
+
+import io.tofunetty.afd.internal.Mem;
+import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.WinsockErrors;
+
+import java.util.function.Consumer;
+
+/**
+ * Design (b), zero-byte receives: every socket has one overlapped WSARecv of zero bytes posted. It pins no buffer and
+ * completes when data (or the end of the stream) is there, without consuming it; then non-blocking recv() into the
+ * loop's one shared buffer reads what is there, and the zero-byte receive is posted again. A received message costs
+ * the wait, the recv and the re-post (as an AFD poll does), and the echo's send.
+ */
+final class ZeroByteLoop extends AltLoop {
+    private final long readBuffer;
+    private final int readBufferSize;
+
+    ZeroByteLoop(String name, boolean skipOnSuccess, int readBufferSize, Consumer<String> errors) {
+        super(name, skipOnSuccess, errors);
+        this.readBufferSize = readBufferSize;
+        readBuffer = Mem.allocate(readBufferSize);
+    }
+
+    @Override
+    void startReceiving(AltConnection c) {
+        c.cork();
+        post(c);
+        c.uncork();
+    }
+
+    private void post(AltConnection c) {
+        int empty = 0;
+        while (!c.closed) {
+            // A zero-length WSABUF still needs a valid address on some providers: point it at the shared buffer.
+            Winsock.putWsaBuf(c.block + AltConnection.RECV_WSABUF, readBuffer, 0);
+            Mem.putInt(c.block + AltConnection.RECV_FLAGS, 0);
+            Mem.zero(c.receiveOverlapped(), 32);
+            AltCalls.count(AltCalls.WSARECV);
+            int rc = Winsock.WSARecv(c.socket, c.block + AltConnection.RECV_WSABUF, 1,
+                    c.block + AltConnection.RECV_BYTES, c.block + AltConnection.RECV_FLAGS, c.receiveOverlapped(), 0);
+            if (rc == 0 && skipsCompletionOnSuccess()) {
+                // readable now, and no packet will come; a receive that keeps completing on an empty socket would spin
+                if (!readReady(c, readBuffer, readBufferSize) && ++empty > 1000) {
+                    fail(c, "zero-byte WSARecv keeps completing at once on an empty socket", 0);
+                    return;
+                }
+                continue;
+            }
+            if (rc == 0 || Winsock.lastError() == WinsockErrors.ERROR_IO_PENDING) {
+                c.receivePending = true;
+                return;
+            }
+            fail(c, "WSARecv(0 bytes)", Winsock.lastError());
+            return;
+        }
+    }
+
+    @Override
+    void receiveCompleted(AltConnection c, int status, int bytes) {
+        if (status != AltNatives.STATUS_SUCCESS) {
+            fail(c, "zero-byte WSARecv completion (NTSTATUS 0x" + Integer.toHexString(status) + ')', 0);
+            return;
+        }
+        c.cork();
+        readReady(c, readBuffer, readBufferSize);
+        post(c);
+        c.uncork();
+    }
+
+    @Override
+    void stopReceiving(AltConnection c) {
+        // nothing pinned: the cancelled zero-byte receive's packet only clears receivePending
+    }
+
+    @Override
+    void closed() {
+        Mem.free(readBuffer);
+    }
+}
