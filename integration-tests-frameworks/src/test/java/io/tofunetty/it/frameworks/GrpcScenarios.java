@@ -155,7 +155,7 @@ abstract class GrpcScenarios {
                 assertThat(grpc.channel().awaitTermination(1, TimeUnit.MINUTES)).isTrue();
                 assertThat(grpc.server().awaitTermination(1, TimeUnit.MINUTES)).isTrue();
             }
-            assertThat(group.shutdownGracefully(0, 30, TimeUnit.SECONDS).await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(group.shutdownGracefully().await(60, TimeUnit.SECONDS)).isTrue();   // 2 s quiet, 15 s at most
         }
         assertThat(unary.failures).isEmpty();
         assertThat(unary.completed).isEqualTo(CALLS);
