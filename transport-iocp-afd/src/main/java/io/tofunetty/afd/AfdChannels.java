@@ -11,9 +11,13 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 /**
  * Picks the TCP, UDP and Unix domain socket channel classes that match an event loop group.
  *
- * <p>Frameworks that choose channel classes themselves usually recognise Netty's own transports only (they ask
- * {@link IoEventLoopGroup#isIoType} about NIO, epoll, kqueue, io_uring) and fall back to NIO channels, which an AFD
- * group cannot run. Ask here instead, or pass {@link AfdSocketChannel} / {@link AfdServerSocketChannel} explicitly:
+ * <p>Frameworks that choose channel classes themselves recognise Netty's own transports only (they ask the group
+ * about NIO, epoll, kqueue, io_uring) and do not run an AFD group as it is: Reactor Netty 1.3 fails at bind or connect
+ * with {@code IllegalArgumentException: Unsupported event loop group}; Vert.x 5 never looks at a group, it takes its
+ * channels from its transport SPI; gRPC-java's Netty builders insist on a channel type together with a custom group.
+ * The adapters {@code transport-iocp-afd-reactor-netty} and {@code transport-iocp-afd-vertx} do it for the first two
+ * and docs/usage.md has the gRPC recipe. Elsewhere, ask here for the classes that match a group, or pass
+ * {@link AfdSocketChannel} / {@link AfdServerSocketChannel} explicitly:
  *
  * <pre>{@code
  * EventLoopGroup group = new MultiThreadIoEventLoopGroup(AfdIoHandler.newFactory());

@@ -15,15 +15,21 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every ```java block in docs/ and README.md stands verbatim (modulo indentation) in {@link UsageSnippets}. */
+/**
+ * Every ```java block in docs/ and README.md stands verbatim (modulo indentation) in {@link UsageSnippets} or in
+ * integration-tests-frameworks' {@code FrameworkSnippets} (Reactor Netty, Vert.x, gRPC).
+ */
 class DocSnippetsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
 
     @Test
     void everyJavaSnippetOfTheDocsIsCompiledCode() throws IOException {
-        String compiled = normalize(Files.readString(
-                ROOT.resolve("examples/src/test/java/io/tofunetty/examples/docs/UsageSnippets.java")));
+        // The framework snippets compile in the module that has the frameworks on its class path.
+        String compiled = normalize(
+                Files.readString(ROOT.resolve("examples/src/test/java/io/tofunetty/examples/docs/UsageSnippets.java"))
+                + "\n" + Files.readString(ROOT.resolve(
+                        "integration-tests-frameworks/src/test/java/io/tofunetty/it/frameworks/FrameworkSnippets.java")));
         List<Path> docs = new ArrayList<>();
         docs.add(ROOT.resolve("README.md"));
         try (Stream<Path> files = Files.walk(ROOT.resolve("docs"))) {
@@ -35,7 +41,7 @@ class DocSnippetsTest {
             while (m.find()) {
                 snippets++;
                 assertThat(compiled)
-                        .as("the java snippet of %s starting with %s is not in UsageSnippets.java (keep them equal)",
+                        .as("the java snippet of %s starting with %s is not in UsageSnippets.java nor FrameworkSnippets.java (keep them equal)",
                                 ROOT.relativize(doc), m.group(1).lines().findFirst().orElse(""))
                         .contains(normalize(m.group(1)));
             }

@@ -1,0 +1,41 @@
+package io.tofunetty.it.frameworks;
+
+import io.tofunetty.afd.Afd;
+import io.tofunetty.afd.reactor.AfdLoopResources;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Off Windows, {@code AfdLoopResources} runs the same application on NIO and says so once. */
+class ReactorNettyFallbackTest extends ReactorNettyScenarios {
+
+    @BeforeAll
+    void theTransportIsUnavailableHere() {
+        assertThat(Afd.isAvailable()).isFalse();
+    }
+
+    @Override
+    List<Stack> stacks() {
+        return List.of(Stack.ADAPTER);
+    }
+
+    @Override
+    String adapterChannelPackage() {
+        return "io.netty.channel.socket.nio";
+    }
+
+    @Test
+    void theFallbackIsLoggedOnceWithItsCause() {
+        for (int i = 0; i < 3; i++) {
+            AfdLoopResources loops = AfdLoopResources.create("fallback-" + i, 1, true);
+            assertThat(loops.onServer(true).next()).isNotNull();
+            assertThat(loops.isAfd()).isFalse();
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(10)).block(Duration.ofSeconds(30));
+        }
+        assertThat(Logs.count(AfdLoopResources.class.getName(), "Reactor Netty runs on NIO")).isEqualTo(1);
+    }
+}

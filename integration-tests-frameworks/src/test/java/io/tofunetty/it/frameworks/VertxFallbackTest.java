@@ -1,0 +1,42 @@
+package io.tofunetty.it.frameworks;
+
+import io.tofunetty.afd.Afd;
+import io.tofunetty.afd.vertx.AfdTransport;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Off Windows, a Vert.x built with {@code AfdTransport.AFD} runs on NIO and says why once. */
+class VertxFallbackTest extends VertxScenarios {
+
+    @BeforeAll
+    void theTransportIsUnavailableHere() {
+        assertThat(Afd.isAvailable()).isFalse();
+    }
+
+    @Override
+    List<Stack> stacks() {
+        return List.of(Stack.ADAPTER);
+    }
+
+    @Override
+    boolean adapterRunsAfd() {
+        return false;
+    }
+
+    @Test
+    void theFallbackIsLoggedOnceWithItsCause() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Vertx vertx = Vertx.builder().withTransport(AfdTransport.AFD).build();
+            assertThat(vertx.isNativeTransportEnabled()).isFalse();
+            assertThat(vertx.unavailableNativeTransportCause()).isSameAs(Afd.unavailabilityCause());
+            await(vertx.close());
+        }
+        assertThat(AfdTransport.AFD.available()).isFalse();
+        assertThat(Logs.count(AfdTransport.class.getName(), "Vert.x runs on NIO")).isEqualTo(1);
+    }
+}
