@@ -29,7 +29,7 @@ class DocSnippetsTest {
         String compiled = normalize(
                 Files.readString(ROOT.resolve("examples/src/test/java/io/tofunetty/examples/docs/UsageSnippets.java"))
                 + "\n" + Files.readString(ROOT.resolve(
-                        "integration-tests-frameworks/src/test/java/io/tofunetty/it/frameworks/FrameworkSnippets.java")));
+                        "integration-tests-frameworks/src/test/java/io/tofunetty/integration/frameworks/FrameworkSnippets.java")));
         List<Path> docs = new ArrayList<>();
         docs.add(ROOT.resolve("README.md"));
         try (Stream<Path> files = Files.walk(ROOT.resolve("docs"))) {

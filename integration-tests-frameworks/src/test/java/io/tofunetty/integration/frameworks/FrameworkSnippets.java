@@ -1,4 +1,4 @@
-package io.tofunetty.it.frameworks;
+package io.tofunetty.integration.frameworks;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;

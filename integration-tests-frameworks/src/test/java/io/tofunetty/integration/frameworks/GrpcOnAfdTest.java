@@ -1,4 +1,4 @@
-package io.tofunetty.it.frameworks;
+package io.tofunetty.integration.frameworks;
 
 import io.tofunetty.afd.Afd;
 import io.tofunetty.testkit.WindowsTier;
@@ -8,9 +8,9 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Vert.x on AFD through {@code AfdTransport.AFD}, and the same scenarios on Vert.x's own NIO transport. */
+/** gRPC-java's Netty transport on AFD with the recipe of docs/usage.md, and the same calls on NIO. */
 @WindowsTier
-class VertxOnAfdTest extends VertxScenarios {
+class GrpcOnAfdTest extends GrpcScenarios {
 
     @BeforeAll
     void theTransportIsAvailable() {
@@ -23,7 +23,7 @@ class VertxOnAfdTest extends VertxScenarios {
     }
 
     @Override
-    boolean adapterRunsAfd() {
-        return true;
+    String adapterChannelPackage() {
+        return "io.tofunetty.afd";
     }
 }

@@ -1,4 +1,4 @@
-package io.tofunetty.it.frameworks;
+package io.tofunetty.integration.frameworks;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.tofunetty.it.frameworks;
+package io.tofunetty.integration.frameworks;
 
 import io.tofunetty.afd.Afd;
 import io.tofunetty.testkit.WindowsTier;
@@ -8,9 +8,9 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Reactor Netty on AFD through {@code AfdLoopResources}, and the same scenarios on Reactor's own NIO loops. */
+/** Vert.x on AFD through {@code AfdTransport.AFD}, and the same scenarios on Vert.x's own NIO transport. */
 @WindowsTier
-class ReactorNettyOnAfdTest extends ReactorNettyScenarios {
+class VertxOnAfdTest extends VertxScenarios {
 
     @BeforeAll
     void theTransportIsAvailable() {
@@ -23,7 +23,7 @@ class ReactorNettyOnAfdTest extends ReactorNettyScenarios {
     }
 
     @Override
-    String adapterChannelPackage() {
-        return "io.tofunetty.afd";
+    boolean adapterRunsAfd() {
+        return true;
     }
 }

@@ -1,9 +1,11 @@
-package io.tofunetty.it.frameworks;
+package io.tofunetty.integration.frameworks;
 
 import io.tofunetty.afd.Afd;
 import io.tofunetty.afd.reactor.AfdLoopResources;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +13,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Off Windows, {@code AfdLoopResources} runs the same application on NIO and says so once. */
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the fallback is what happens where AFD is unavailable; "
+        + "on Windows the same scenarios run on AFD in the *OnAfdTest classes")
 class ReactorNettyFallbackTest extends ReactorNettyScenarios {
 
     @BeforeAll

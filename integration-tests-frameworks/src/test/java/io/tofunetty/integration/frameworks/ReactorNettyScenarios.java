@@ -1,4 +1,4 @@
-package io.tofunetty.it.frameworks;
+package io.tofunetty.integration.frameworks;
 
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;

@@ -1,4 +1,4 @@
-package io.tofunetty.it.frameworks;
+package io.tofunetty.integration.frameworks;
 
 /** What a scenario runs on: the framework through the tofu-netty adapter or recipe, or the framework's own NIO. */
 enum Stack {

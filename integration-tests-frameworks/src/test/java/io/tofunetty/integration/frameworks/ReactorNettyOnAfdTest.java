@@ -1,4 +1,4 @@
-package io.tofunetty.it.frameworks;
+package io.tofunetty.integration.frameworks;
 
 import io.tofunetty.afd.Afd;
 import io.tofunetty.testkit.WindowsTier;
@@ -8,9 +8,9 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** gRPC-java's Netty transport on AFD with the recipe of docs/usage.md, and the same calls on NIO. */
+/** Reactor Netty on AFD through {@code AfdLoopResources}, and the same scenarios on Reactor's own NIO loops. */
 @WindowsTier
-class GrpcOnAfdTest extends GrpcScenarios {
+class ReactorNettyOnAfdTest extends ReactorNettyScenarios {
 
     @BeforeAll
     void theTransportIsAvailable() {

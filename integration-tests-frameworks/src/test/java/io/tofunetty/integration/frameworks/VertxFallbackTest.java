@@ -1,16 +1,20 @@
-package io.tofunetty.it.frameworks;
+package io.tofunetty.integration.frameworks;
 
 import io.tofunetty.afd.Afd;
 import io.tofunetty.afd.vertx.AfdTransport;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Off Windows, a Vert.x built with {@code AfdTransport.AFD} runs on NIO and says why once. */
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the fallback is what happens where AFD is unavailable; "
+        + "on Windows the same scenarios run on AFD in the *OnAfdTest classes")
 class VertxFallbackTest extends VertxScenarios {
 
     @BeforeAll
