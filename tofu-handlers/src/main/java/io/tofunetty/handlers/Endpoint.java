@@ -61,9 +61,12 @@ abstract class Endpoint {
             closing = true;
             ch = channel;
             header = byeSignal.copyHeader();
+            // Delivered under the lock: the I/O thread's finish() takes it before it returns the unsent messages
+            // and channel_closed, so the ByeSignal always comes back first (a refused connect finishing at the
+            // same moment could otherwise overtake it).
+            group.deliverReturned(byeSignal.origin(Origin.ENGINE).status(Status.CHANNEL_CLOSED));
             lock.notifyAll();
         }
-        group.deliverReturned(byeSignal.origin(Origin.ENGINE).status(Status.CHANNEL_CLOSED));
         if (ch != null) {
             ch.close(); // the channel's handler reports channel_closed
         }
