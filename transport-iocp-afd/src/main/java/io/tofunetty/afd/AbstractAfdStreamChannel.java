@@ -17,11 +17,11 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.LeakPresenceDetector;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.StringUtil;
-import io.tofunetty.afd.internal.AfdCounters;
-import io.tofunetty.afd.internal.SocketSendBuffers;
-import io.tofunetty.afd.internal.WinsockErrors;
-import io.tofunetty.afd.internal.WinsockExceptions;
-import io.tofunetty.afd.internal.WinsockSocket;
+import io.tofunetty.afd.internal.poll.AfdCounters;
+import io.tofunetty.afd.internal.socket.SocketSendBuffers;
+import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.socket.WinsockExceptions;
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -17,9 +17,9 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.NetUtil;
 import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.internal.StringUtil;
-import io.tofunetty.afd.internal.DatagramSockets;
-import io.tofunetty.afd.internal.SocketSendBuffers;
-import io.tofunetty.afd.internal.WinsockSocket;
+import io.tofunetty.afd.internal.socket.DatagramSockets;
+import io.tofunetty.afd.internal.socket.SocketSendBuffers;
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.io.IOException;
 import java.net.InetAddress;

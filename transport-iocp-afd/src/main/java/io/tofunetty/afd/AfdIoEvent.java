@@ -1,8 +1,8 @@
 package io.tofunetty.afd;
 
 import io.netty.channel.IoEvent;
-import io.tofunetty.afd.internal.NtStatus;
-import io.tofunetty.afd.internal.WinsockErrors;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.socket.WinsockErrors;
 
 import java.io.IOException;
 

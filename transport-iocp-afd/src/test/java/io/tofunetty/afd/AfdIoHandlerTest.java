@@ -4,10 +4,10 @@ import io.netty.channel.IoHandle;
 import io.netty.channel.IoRegistration;
 import io.tofunetty.afd.FakeLoop.Ctx;
 import io.tofunetty.afd.FakeLoop.TestHandle;
-import io.tofunetty.afd.internal.FakeKernel;
-import io.tofunetty.afd.internal.NtStatus;
-import io.tofunetty.afd.internal.PollClaims;
-import io.tofunetty.afd.internal.WinsockErrors;
+import io.tofunetty.afd.internal.poll.FakeKernel;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.poll.PollClaims;
+import io.tofunetty.afd.internal.socket.WinsockErrors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

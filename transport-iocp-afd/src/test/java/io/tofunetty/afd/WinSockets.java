@@ -2,8 +2,8 @@ package io.tofunetty.afd;
 
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
-import io.tofunetty.afd.internal.Mem;
-import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import java.io.IOException;
 import java.net.InetAddress;

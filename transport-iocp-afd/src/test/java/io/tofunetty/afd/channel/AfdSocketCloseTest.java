@@ -21,10 +21,10 @@ import io.tofunetty.afd.AfdDatagramChannel;
 import io.tofunetty.afd.AfdIoHandler;
 import io.tofunetty.afd.AfdServerSocketChannel;
 import io.tofunetty.afd.AfdSocketChannel;
-import io.tofunetty.afd.internal.AfdCounters;
-import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockErrors;
-import io.tofunetty.afd.internal.WinsockSocket;
+import io.tofunetty.afd.internal.poll.AfdCounters;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.Test;
 

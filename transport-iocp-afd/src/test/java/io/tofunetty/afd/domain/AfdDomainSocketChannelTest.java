@@ -23,11 +23,11 @@ import io.tofunetty.afd.AfdChannels;
 import io.tofunetty.afd.AfdDomainSocketChannel;
 import io.tofunetty.afd.AfdIoHandler;
 import io.tofunetty.afd.AfdServerDomainSocketChannel;
-import io.tofunetty.afd.internal.DomainSockets;
-import io.tofunetty.afd.internal.SocketFiles;
-import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockErrors;
-import io.tofunetty.afd.internal.WinsockExceptions;
+import io.tofunetty.afd.internal.socket.DomainSockets;
+import io.tofunetty.afd.internal.socket.SocketFiles;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.socket.WinsockExceptions;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -455,7 +455,7 @@ class AfdDomainSocketChannelTest {
         assertThatThrownBy(() -> DomainSockets.path(new DomainSocketAddress("")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
         assertThat(DomainSockets.path(UnixDomainSocketAddress.of("C:\\x\\y.sock"))).isEqualTo("C:\\x\\y.sock");
-        assertThatThrownBy(() -> io.tofunetty.afd.internal.SockAddrs.writeUn("x".repeat(108), 0))
+        assertThatThrownBy(() -> io.tofunetty.afd.internal.socket.SockAddrs.writeUn("x".repeat(108), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than 107");
     }
 }

@@ -1,4 +1,8 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
+
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,9 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
 
-import io.tofunetty.afd.internal.WinsockErrors.WinsockException;
+import io.tofunetty.afd.internal.poll.AfdDriver;
+import io.tofunetty.afd.internal.win32.Winsock;
+
+import io.tofunetty.afd.internal.socket.WinsockErrors.WinsockException;
 
 import java.io.IOException;
 

@@ -1,19 +1,23 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.poll;
 
-import io.tofunetty.afd.internal.PollerHarness.Call;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.socket.WinsockErrors;
+
+import io.tofunetty.afd.internal.poll.PollerHarness.Call;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.tofunetty.afd.internal.FakeKernel.ABORT;
-import static io.tofunetty.afd.internal.FakeKernel.ACCEPT;
-import static io.tofunetty.afd.internal.FakeKernel.CONNECT_FAIL;
-import static io.tofunetty.afd.internal.FakeKernel.DISCONNECT;
-import static io.tofunetty.afd.internal.FakeKernel.LOCAL_CLOSE;
-import static io.tofunetty.afd.internal.FakeKernel.RECEIVE;
-import static io.tofunetty.afd.internal.FakeKernel.SEND;
+import static io.tofunetty.afd.internal.poll.FakeKernel.ABORT;
+import static io.tofunetty.afd.internal.poll.FakeKernel.ACCEPT;
+import static io.tofunetty.afd.internal.poll.FakeKernel.CONNECT_FAIL;
+import static io.tofunetty.afd.internal.poll.FakeKernel.DISCONNECT;
+import static io.tofunetty.afd.internal.poll.FakeKernel.LOCAL_CLOSE;
+import static io.tofunetty.afd.internal.poll.FakeKernel.RECEIVE;
+import static io.tofunetty.afd.internal.poll.FakeKernel.SEND;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

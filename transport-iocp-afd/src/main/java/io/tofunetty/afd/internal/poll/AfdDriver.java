@@ -1,4 +1,7 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.poll;
+
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.socket.WinsockErrors;
 
 import java.io.IOException;
 

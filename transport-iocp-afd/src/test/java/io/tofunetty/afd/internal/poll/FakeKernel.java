@@ -1,6 +1,11 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.poll;
 
-import io.tofunetty.afd.internal.WinsockErrors.WinsockException;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.socket.WinsockErrors;
+
+import io.tofunetty.afd.internal.socket.WinsockErrors.WinsockException;
 
 import java.io.IOException;
 import java.util.ArrayDeque;

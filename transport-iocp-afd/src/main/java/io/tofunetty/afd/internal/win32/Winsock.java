@@ -1,8 +1,11 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.win32;
+
+import io.tofunetty.afd.internal.socket.SockAddrs;
+import io.tofunetty.afd.internal.socket.WinsockErrors;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import io.tofunetty.afd.internal.WinsockErrors.WinsockException;
+import io.tofunetty.afd.internal.socket.WinsockErrors.WinsockException;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
