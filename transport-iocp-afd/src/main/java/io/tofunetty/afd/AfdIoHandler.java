@@ -263,9 +263,9 @@ public final class AfdIoHandler implements IoHandler {
         int handled = 0;
         for (int i = 0; i < n; i++) {
             long e = entries + (long) i * Kernel32.OVERLAPPED_ENTRY_SIZE;
-            long key = Mem.getLong(e);
+            long key = Mem.getLong(e + Kernel32.OVERLAPPED_ENTRY_COMPLETION_KEY);
             if (key == AfdDriver.KEY_AFD) {
-                handled += poller.complete(Mem.getLong(e + 8), sink);
+                handled += poller.complete(Mem.getLong(e + Kernel32.OVERLAPPED_ENTRY_OVERLAPPED), sink);
             } else if (key != AfdDriver.KEY_WAKE) {
                 logger.debug("ignoring completion with unknown key {}", key);
             }

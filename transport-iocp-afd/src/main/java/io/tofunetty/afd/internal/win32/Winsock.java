@@ -146,6 +146,8 @@ public final class Winsock {
 
     /** sizeof(WSABUF) on x64. */
     public static final int WSABUF_SIZE = 16;
+    public static final int WSABUF_LEN = 0;
+    public static final int WSABUF_BUF = 8;
     private static final int WSADATA_SIZE = 512; // 408 on x64; rounded up
 
     private static volatile boolean started;
@@ -506,12 +508,6 @@ public final class Winsock {
         if (closesocket(s) != 0) {
             throw WinsockErrors.newException("closesocket", lastError());
         }
-    }
-
-    /** Writes one WSABUF at {@code wsabuf}: {len, buf}. */
-    public static void putWsaBuf(long wsabuf, long address, int length) {
-        Mem.putLong(wsabuf, length & 0xFFFFFFFFL);
-        Mem.putLong(wsabuf + 8, address);
     }
 
     /** kernel32 handle-information calls for SOCKETs (a SOCKET is a kernel handle). */
