@@ -388,7 +388,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
     /** The channel's Unsafe, which is also its {@link AfdIoHandle}. */
     abstract class AbstractAfdUnsafe extends AbstractUnsafe implements AfdIoHandle {
         boolean readPending;
-        private AfdRecvHandle allocHandle;
+        private AfdRecvByteAllocatorHandle allocHandle;
 
         @Override
         public long socket() {
@@ -506,15 +506,15 @@ abstract class AbstractAfdChannel extends AbstractChannel {
         }
 
         @Override
-        public AfdRecvHandle recvBufAllocHandle() {
+        public AfdRecvByteAllocatorHandle recvBufAllocHandle() {
             if (allocHandle == null) {
                 allocHandle = newRecvHandle((RecvByteBufAllocator.ExtendedHandle) super.recvBufAllocHandle());
             }
             return allocHandle;
         }
 
-        AfdRecvHandle newRecvHandle(RecvByteBufAllocator.ExtendedHandle handle) {
-            return new AfdRecvHandle(handle, false);
+        AfdRecvByteAllocatorHandle newRecvHandle(RecvByteBufAllocator.ExtendedHandle handle) {
+            return new AfdRecvByteAllocatorHandle(handle, false);
         }
 
         @Override
@@ -641,158 +641,6 @@ abstract class AbstractAfdChannel extends AbstractChannel {
             int code = e.win32Error();
             // CONNECT_FAIL without a readable reason: report it as refused rather than as success.
             return code != 0 ? code : WinsockErrors.WSAECONNREFUSED;
-        }
-    }
-
-    /**
-     * The RecvByteBufAllocator handle used by AFD channels: allocates direct buffers (recv writes to their memory
-     * address), and keeps reading to the end of stream once DISCONNECT was seen.
-     */
-    static class AfdRecvHandle extends RecvByteBufAllocator.DelegatingHandle
-            implements RecvByteBufAllocator.ExtendedHandle {
-        private final PreferDirectAllocator directAllocator = new PreferDirectAllocator();
-        private final boolean stream;
-        private final UncheckedBooleanSupplier maybeMoreData = this::maybeMoreDataToRead;
-        private boolean receivedDisconnect;
-
-        AfdRecvHandle(RecvByteBufAllocator.ExtendedHandle handle, boolean stream) {
-            super(handle);
-            this.stream = stream;
-        }
-
-        final void receivedDisconnect() {
-            receivedDisconnect = true;
-        }
-
-        final boolean isReceivedDisconnect() {
-            return receivedDisconnect;
-        }
-
-        private boolean maybeMoreDataToRead() {
-            // A stream read that did not fill the buffer drained the socket (until DISCONNECT: read to the end).
-            return lastBytesRead() == attemptedBytesRead() || stream && receivedDisconnect;
-        }
-
-        @Override
-        public ByteBuf allocate(ByteBufAllocator alloc) {
-            directAllocator.delegate = alloc;
-            return delegate().allocate(directAllocator);
-        }
-
-        @Override
-        public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-            return receivedDisconnect
-                    || ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(maybeMoreDataSupplier);
-        }
-
-        @Override
-        public boolean continueReading() {
-            return continueReading(maybeMoreData);
-        }
-    }
-
-    /** Hands out direct buffers whatever the configured allocator prefers: recv() writes to native memory. */
-    static final class PreferDirectAllocator implements ByteBufAllocator {
-        ByteBufAllocator delegate;
-
-        @Override
-        public ByteBuf buffer() {
-            return delegate.directBuffer();
-        }
-
-        @Override
-        public ByteBuf buffer(int initialCapacity) {
-            return delegate.directBuffer(initialCapacity);
-        }
-
-        @Override
-        public ByteBuf buffer(int initialCapacity, int maxCapacity) {
-            return delegate.directBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public ByteBuf ioBuffer() {
-            return delegate.directBuffer();
-        }
-
-        @Override
-        public ByteBuf ioBuffer(int initialCapacity) {
-            return delegate.directBuffer(initialCapacity);
-        }
-
-        @Override
-        public ByteBuf ioBuffer(int initialCapacity, int maxCapacity) {
-            return delegate.directBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public ByteBuf heapBuffer() {
-            return delegate.heapBuffer();
-        }
-
-        @Override
-        public ByteBuf heapBuffer(int initialCapacity) {
-            return delegate.heapBuffer(initialCapacity);
-        }
-
-        @Override
-        public ByteBuf heapBuffer(int initialCapacity, int maxCapacity) {
-            return delegate.heapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public ByteBuf directBuffer() {
-            return delegate.directBuffer();
-        }
-
-        @Override
-        public ByteBuf directBuffer(int initialCapacity) {
-            return delegate.directBuffer(initialCapacity);
-        }
-
-        @Override
-        public ByteBuf directBuffer(int initialCapacity, int maxCapacity) {
-            return delegate.directBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeBuffer() {
-            return delegate.compositeDirectBuffer();
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeBuffer(int maxNumComponents) {
-            return delegate.compositeDirectBuffer(maxNumComponents);
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeHeapBuffer() {
-            return delegate.compositeHeapBuffer();
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
-            return delegate.compositeHeapBuffer(maxNumComponents);
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeDirectBuffer() {
-            return delegate.compositeDirectBuffer();
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
-            return delegate.compositeDirectBuffer(maxNumComponents);
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return delegate.isDirectBufferPooled();
-        }
-
-        @Override
-        public int calculateNewCapacity(int minNewCapacity, int maxCapacity) {
-            return delegate.calculateNewCapacity(minNewCapacity, maxCapacity);
         }
     }
 }

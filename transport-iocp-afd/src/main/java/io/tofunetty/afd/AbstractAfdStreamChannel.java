@@ -379,8 +379,8 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
 
     class AfdStreamUnsafe extends AbstractAfdUnsafe {
         @Override
-        AfdRecvHandle newRecvHandle(RecvByteBufAllocator.ExtendedHandle handle) {
-            return new AfdRecvHandle(handle, true);
+        AfdRecvByteAllocatorHandle newRecvHandle(RecvByteBufAllocator.ExtendedHandle handle) {
+            return new AfdRecvByteAllocatorHandle(handle, true);
         }
 
         @Override
@@ -409,7 +409,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                 clearReadFlag0();
                 return;
             }
-            AfdRecvHandle allocHandle = recvBufAllocHandle();
+            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
             ChannelPipeline pipeline = pipeline();
             ByteBufAllocator allocator = config.getAllocator();
             allocHandle.reset(config);
@@ -454,7 +454,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         }
 
         private void handleReadException(ChannelPipeline pipeline, ByteBuf byteBuf, Throwable cause,
-                                         boolean allDataRead, AfdRecvHandle allocHandle) {
+                                         boolean allDataRead, AfdRecvByteAllocatorHandle allocHandle) {
             if (byteBuf != null) {
                 if (byteBuf.isReadable()) {
                     readPending = false;

@@ -487,7 +487,7 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
         void inReady() {
             assert eventLoop().inEventLoop();
             ChannelConfig config = config();
-            AfdRecvHandle allocHandle = recvBufAllocHandle();
+            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
             ChannelPipeline pipeline = pipeline();
             ByteBufAllocator allocator = config.getAllocator();
             allocHandle.reset(config);
