@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * mask kept in sync with it (the AFD counterpart of Netty's AbstractEpollChannel).
  *
  * <p>Interest is a set of AFD_POLL bits, submitted whole. While a stream channel is not connected only the connect
- * bits (SEND | CONNECT_FAIL) are submitted, so that a read requested early does not poll an unconnected socket.
+ * bits ({@link AfdIoOps#CONNECT}) are submitted, so that a read requested early does not poll an unconnected socket.
  * DISCONNECT and ABORT are sticky (reported by every poll once they happened): each is dropped from the interest as
  * soon as it has been handled, or the level-triggered loop would spin.
  *
@@ -50,12 +50,6 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class AbstractAfdChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
-
-    /**
-     * Bits submitted while a connect is in progress (all others wait until the channel is active): SEND is success,
-     * CONNECT_FAIL failure, and ABORT a connection reset before the connect could be reported.
-     */
-    static final int CONNECT_BITS = AfdIoOps.SEND | AfdIoOps.CONNECT_FAIL | AfdIoOps.ABORT;
 
     final WinsockSocket socket;
 
@@ -129,7 +123,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
     }
 
     private int effectiveOps() {
-        return active ? ops : ops & CONNECT_BITS;
+        return active ? ops : ops & AfdIoOps.CONNECT;
     }
 
     /** Submits the effective interest if it changed; the handler arms it lazily before its next wait. */
@@ -334,7 +328,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
             if (connected) {
                 remote = computeRemoteAddress(remoteAddress, socket.remoteAddress());
             } else {
-                setFlag(CONNECT_BITS);
+                setFlag(AfdIoOps.CONNECT);
             }
             // The connect bound the socket, so the local address is known now.
             local = socket.localAddress();
@@ -418,6 +412,8 @@ abstract class AbstractAfdChannel extends AbstractChannel {
                 close(voidPromise());
                 return;
             }
+            // ABORT is handled in one of three ways, by what was armed (the table in AfdIoOps): it fails a connect
+            // or a flush, it is surfaced by the read, or it is never armed (listeners, datagrams).
             if ((events & AfdIoOps.ABORT) != 0) {
                 abortSeen = true;
             }
@@ -619,7 +615,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
                     stillInProgress = true;
                     return;
                 }
-                clearFlag(CONNECT_BITS);
+                clearFlag(AfdIoOps.CONNECT);
                 // null when the peer reset the connection right after accepting it: the read that follows says so
                 InetSocketAddress peer = socket.remoteAddress();
                 remote = computeRemoteAddress(requestedRemoteAddress, peer);

@@ -46,14 +46,13 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
     private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
             + StringUtil.simpleClassName(FileRegion.class) + ')';
     /** Bits polled for the whole connected life of a stream, until handled: peer FIN and reset. */
-    static final int STICKY_BITS = AfdIoOps.DISCONNECT | AfdIoOps.ABORT;
 
     private final Runnable flushTask = () -> ((AbstractAfdUnsafe) unsafe()).flush0();
     private WritableByteChannel byteChannel;
 
     /** A channel on an accepted (connected) socket. */
     AbstractAfdStreamChannel(Channel parent, WinsockSocket socket) {
-        super(parent, socket, true, STICKY_BITS);
+        super(parent, socket, true, AfdIoOps.STICKY);
     }
 
     /** A channel on a new, not yet connected socket. */
@@ -73,7 +72,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
 
     @Override
     void onActive() {
-        setFlag(STICKY_BITS);
+        setFlag(AfdIoOps.STICKY);
     }
 
     /** The gathering-write byte limit, adapted to what the socket accepts. */

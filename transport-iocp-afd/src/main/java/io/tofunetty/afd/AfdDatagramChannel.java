@@ -135,7 +135,7 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
 
     @Override
     int readBit() {
-        return AfdIoOps.DATAGRAM_READ;
+        return AfdIoOps.RECEIVE; // SIO_UDP_CONNRESET is off: no ABORT to arm
     }
 
     @Override

@@ -175,7 +175,7 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
                 }
                 connectPromise = promise;
                 connectPath = path;
-                setFlag(CONNECT_BITS);
+                setFlag(AfdIoOps.CONNECT);
                 int timeoutMillis = config().getConnectTimeoutMillis();
                 if (timeoutMillis > 0) {
                     connectTimeout = eventLoop().schedule(() -> {
@@ -200,8 +200,7 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
         @Override
         public void handle(IoRegistration reg, IoEvent event) {
             AfdIoEvent e = (AfdIoEvent) event;
-            int connectBits = AfdIoOps.SEND | AfdIoOps.CONNECT_FAIL | AfdIoOps.ABORT;
-            if (connectPromise != null && !e.isError() && !e.isLocalClose() && (e.events() & connectBits) != 0) {
+            if (connectPromise != null && !e.isError() && !e.isLocalClose() && (e.events() & AfdIoOps.CONNECT) != 0) {
                 finishConnect(e);
                 return;
             }
@@ -219,7 +218,7 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
                 if (err != 0) {
                     throw WinsockExceptions.newConnectException(err);
                 }
-                clearFlag(CONNECT_BITS);
+                clearFlag(AfdIoOps.CONNECT);
                 remote = new DomainSocketAddress(connectPath);
                 clearConnect();
                 connected(promise, wasActive);
