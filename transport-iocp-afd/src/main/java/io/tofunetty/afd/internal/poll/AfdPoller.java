@@ -352,7 +352,9 @@ public final class AfdPoller {
             }
             int status = arm(s);
             if (status == NtStatus.PENDING || status == NtStatus.SUCCESS) {
-                s.status = PENDING; // SUCCESS: ready at arm, the packet is queued anyway
+                // SUCCESS means ready at arm, but the packet is queued anyway (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is
+                // never set): the record stays the kernel's until it arrives. docs/afd-transport-internals.md.
+                s.status = PENDING;
                 inFlight++;
                 AfdCounters.pollIssued();
             } else {

@@ -105,6 +105,8 @@ public final class JnaAfdDriver implements AfdDriver {
                 Kernel32.CloseHandle(device);
                 throw win32("CreateIoCompletionPort(AFD device)", err);
             }
+            // Skip only the event signal. FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is never set: a poll that succeeds at
+            // once must still queue its packet, which AfdPoller waits for (docs/afd-transport-internals.md).
             if (Kernel32.SetFileCompletionNotificationModes(device, Kernel32.FILE_SKIP_SET_EVENT_ON_HANDLE) == 0) {
                 int err = Kernel32.lastError();
                 Kernel32.CloseHandle(device);

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The poller's state machine against the scripted fake kernel, one test per edge case of afd-poll.md §6 that
- * concerns the poller (the number is in the name). The fake itself fails any test that puts two polls on one
+ * The poller's state machine against the scripted fake kernel, one test per failure mode that concerns the poller
+ * (a test named {@code s6_N_...} pins failure mode N of the table in docs/afd-transport-internals.md). The fake itself fails any test that puts two polls on one
  * record or socket, arms a malformed record, or frees/writes record memory while the kernel owns it.
  */
 class AfdPollerTest {
