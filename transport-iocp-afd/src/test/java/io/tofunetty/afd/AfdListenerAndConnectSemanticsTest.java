@@ -108,7 +108,7 @@ class AfdListenerAndConnectSemanticsTest {
             long hijacker = Winsock.newTcpSocket(false);
             try {
                 Winsock.setIntOption(hijacker, Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR, 1);
-                assertThatThrownBy(() -> Winsock.bind(hijacker, taken)).as("a raw socket with SO_REUSEADDR")
+                assertThatThrownBy(() -> WinSockets.bind(hijacker, taken)).as("a raw socket with SO_REUSEADDR")
                         .isInstanceOf(WinsockErrors.WinsockException.class);
             } finally {
                 Winsock.closesocket(hijacker);

@@ -254,7 +254,7 @@ class AfdOnWindowsTest {
                     acceptEvents.incrementAndGet();
                     try {
                         long s;
-                        while ((s = Winsock.acceptNonBlocking(listener)) != Winsock.INVALID_SOCKET) {
+                        while ((s = WinSockets.acceptNonBlocking(listener)) != Winsock.INVALID_SOCKET) {
                             synchronized (accepted) {
                                 accepted.add(s);
                             }

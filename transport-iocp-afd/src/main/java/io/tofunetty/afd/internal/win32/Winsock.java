@@ -1,14 +1,11 @@
 package io.tofunetty.afd.internal.win32;
 
-import io.tofunetty.afd.internal.socket.SockAddrs;
 import io.tofunetty.afd.internal.socket.WinsockErrors;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import io.tofunetty.afd.internal.socket.WinsockErrors.WinsockException;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 
 /**
  * ws2_32: everything a non-blocking TCP/UDP transport over AFD polls needs, by JNA direct mapping.
@@ -21,15 +18,17 @@ import java.net.SocketAddress;
  *       failed, read the error with {@link #lastError()} (JNA's saved value; calling {@code WSAGetLastError} as a
  *       separate native call may see a value clobbered by the JVM in between).</li>
  *   <li>Buffers are caller-owned native memory: a direct ByteBuf's {@code memoryAddress()}, or {@link Mem}.</li>
- *   <li>The raw natives are for the hot path; the static helpers below them ({@link #newSocket}, {@link #getIntOption},
- *       {@link #localAddress}...) are for cold paths and throw {@link WinsockException} with the error's name.</li>
+ *   <li>The raw natives are for the hot path; the few static helpers below them ({@link #newSocket},
+ *       {@link #getIntOption}...) only marshal a native argument block and throw {@link WinsockException} with the
+ *       error's name. Everything with socket semantics (bind, connect, accept, addresses, shutdown, close) lives in
+ *       the socket layer ({@code io.tofunetty.afd.internal.socket.WinsockSocket}).</li>
  * </ul>
  * {@link #startup()} runs WSAStartup(2.2) once per process; the helpers call it, raw users must call it first.
  * Loading this class anywhere but Windows throws {@link UnsatisfiedLinkError}.
  *
  * <p>Layouts (x64): WSABUF = {ULONG len 0:4, pad, char* buf 8:8} = 16 bytes ({@link #WSABUF_SIZE});
  * linger = {u_short onoff, u_short linger} = 4 bytes; ip_mreq = 8 bytes; ipv6_mreq = 16 + 4 bytes;
- * socket addresses: see {@link SockAddrs}.
+ * socket addresses: see {@code SockAddrs} (the socket layer).
  */
 public final class Winsock {
     public static final long INVALID_SOCKET = -1L;
@@ -304,19 +303,6 @@ public final class Winsock {
         }
     }
 
-    /** Bytes that recv() would return now (FIONREAD). */
-    public static int bytesReadable(long s) throws WinsockException {
-        long cell = Mem.allocate(8);
-        try {
-            if (ioctlsocket(s, FIONREAD, cell) != 0) {
-                throw WinsockErrors.newException("ioctlsocket(FIONREAD)", lastError());
-            }
-            return Mem.getInt(cell);
-        } finally {
-            Mem.free(cell);
-        }
-    }
-
     public static void setUdpConnReset(long s, boolean enabled) throws WinsockException {
         long cell = Mem.allocate(16);
         try {
@@ -412,101 +398,6 @@ public final class Winsock {
             return Mem.getShort(cell) == 0 ? -1 : Mem.getShort(cell + 2) & 0xFFFF;
         } finally {
             Mem.free(cell);
-        }
-    }
-
-    /** SO_ERROR: the pending error (e.g. after a non-blocking connect), 0 if none. Clears it. */
-    public static int pendingError(long s) throws WinsockException {
-        return getIntOption(s, SOL_SOCKET, SO_ERROR);
-    }
-
-    public static void bind(long s, SocketAddress address) throws WinsockException {
-        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
-        try {
-            int len = SockAddrs.write(address, sa);
-            if (bind(s, sa, len) != 0) {
-                throw WinsockErrors.newException("bind(" + address + ')', lastError());
-            }
-        } finally {
-            Mem.free(sa);
-        }
-    }
-
-    public static void listenOrThrow(long s, int backlog) throws WinsockException {
-        if (listen(s, backlog) != 0) {
-            throw WinsockErrors.newException("listen", lastError());
-        }
-    }
-
-    /**
-     * Starts a non-blocking connect. Returns true when connected at once, false when in progress (arm
-     * {@code AfdIoOps.CONNECT} and check {@link #pendingError} when it fires).
-     */
-    public static boolean connect(long s, SocketAddress address) throws WinsockException {
-        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
-        try {
-            int len = SockAddrs.write(address, sa);
-            if (connect(s, sa, len) == 0) {
-                return true;
-            }
-            int err = lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK || err == WinsockErrors.WSAEINPROGRESS
-                    || err == WinsockErrors.WSAEALREADY) {
-                return false;
-            }
-            throw WinsockErrors.newException("connect(" + address + ')', err);
-        } finally {
-            Mem.free(sa);
-        }
-    }
-
-    /** Accepts one connection: the new SOCKET, or {@link #INVALID_SOCKET} when none is pending (WSAEWOULDBLOCK). */
-    public static long acceptNonBlocking(long listener) throws WinsockException {
-        long s = accept(listener, 0, 0);
-        if (s == INVALID_SOCKET) {
-            int err = lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK) {
-                return INVALID_SOCKET;
-            }
-            throw WinsockErrors.newException("accept", err);
-        }
-        return s;
-    }
-
-    public static InetSocketAddress localAddress(long s) throws WinsockException {
-        return (InetSocketAddress) socketAddress(s, true);
-    }
-
-    public static InetSocketAddress remoteAddress(long s) throws WinsockException {
-        return (InetSocketAddress) socketAddress(s, false);
-    }
-
-    /** getsockname / getpeername decoded by {@link SockAddrs#read}. */
-    public static SocketAddress socketAddress(long s, boolean local) throws WinsockException {
-        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE + 8);
-        try {
-            long lenCell = sa + SockAddrs.STORAGE_SIZE;
-            Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
-            int rc = local ? getsockname(s, sa, lenCell) : getpeername(s, sa, lenCell);
-            if (rc != 0) {
-                throw WinsockErrors.newException(local ? "getsockname" : "getpeername", lastError());
-            }
-            return SockAddrs.read(sa, Mem.getInt(lenCell));
-        } finally {
-            Mem.free(sa);
-        }
-    }
-
-    public static void shutdownOrThrow(long s, int how) throws WinsockException {
-        if (shutdown(s, how) != 0) {
-            throw WinsockErrors.newException("shutdown(" + how + ')', lastError());
-        }
-    }
-
-    /** closesocket, reporting failures (WSAENOTSOCK for a double close). */
-    public static void close(long s) throws WinsockException {
-        if (closesocket(s) != 0) {
-            throw WinsockErrors.newException("closesocket", lastError());
         }
     }
 
