@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
+import io.tofunetty.afd.internal.socket.SocketHandles;
 import io.tofunetty.afd.internal.socket.DomainSockets;
 import io.tofunetty.afd.internal.win32.Winsock;
 import io.tofunetty.afd.internal.socket.WinsockErrors;
@@ -83,7 +84,7 @@ class AfdListenerAndConnectSemanticsTest {
     }
 
     private static long kernelOption(Channel channel, int option) throws Exception {
-        return Winsock.getIntOption(((AfdIoHandle) channel.unsafe()).socket(), Winsock.SOL_SOCKET, option);
+        return SocketHandles.getIntOption(((AfdIoHandle) channel.unsafe()).socket(), Winsock.SOL_SOCKET, option);
     }
 
     // ------------------------------------------------------------------------------------ 1. exclusive bind
@@ -105,11 +106,11 @@ class AfdListenerAndConnectSemanticsTest {
             }
 
             // The port hijack Windows allows without exclusive bind: a socket with the kernel's SO_REUSEADDR on.
-            long hijacker = Winsock.newTcpSocket(false);
+            long hijacker = SocketHandles.newTcpSocket(false);
             try {
-                Winsock.setIntOption(hijacker, Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR, 1);
+                SocketHandles.setIntOption(hijacker, Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR, 1);
                 assertThatThrownBy(() -> WinSockets.bind(hijacker, taken)).as("a raw socket with SO_REUSEADDR")
-                        .isInstanceOf(WinsockErrors.WinsockException.class);
+                        .isInstanceOf(IOException.class);
             } finally {
                 Winsock.closesocket(hijacker);
             }

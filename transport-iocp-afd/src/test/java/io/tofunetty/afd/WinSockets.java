@@ -2,9 +2,11 @@ package io.tofunetty.afd;
 
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
+import io.tofunetty.afd.internal.socket.SocketHandles;
 import io.tofunetty.afd.internal.win32.Mem;
 import io.tofunetty.afd.internal.socket.SockAddrs;
 import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.socket.WinsockExceptions;
 import io.tofunetty.afd.internal.win32.Winsock;
 
 import java.io.IOException;
@@ -23,7 +25,7 @@ final class WinSockets {
 
     /** A non-blocking listener on 127.0.0.1:0. */
     static long listener() throws IOException {
-        long l = Winsock.newTcpSocket(false);
+        long l = SocketHandles.newTcpSocket(false);
         bind(l, LOOPBACK_ANY_PORT);
         listenOrThrow(l, 128);
         return l;
@@ -31,7 +33,7 @@ final class WinSockets {
 
     /** A non-blocking client whose connect to {@code listener} is under way (or done). */
     static long connectTo(long listener) throws IOException {
-        long c = Winsock.newTcpSocket(false);
+        long c = SocketHandles.newTcpSocket(false);
         connect(c, localAddress(listener));
         return c;
     }
@@ -42,7 +44,7 @@ final class WinSockets {
         while (System.nanoTime() < deadline) {
             long s = acceptNonBlocking(listener);
             if (s != Winsock.INVALID_SOCKET) {
-                Winsock.setNonBlocking(s, true);
+                SocketHandles.setNonBlocking(s, true);
                 return s;
             }
             Thread.sleep(1);
@@ -59,7 +61,7 @@ final class WinSockets {
 
     /** A non-blocking UDP socket bound to 127.0.0.1:0. */
     static long boundUdp() throws IOException {
-        long u = Winsock.newUdpSocket(false);
+        long u = SocketHandles.newUdpSocket(false);
         bind(u, LOOPBACK_ANY_PORT);
         return u;
     }
@@ -136,7 +138,7 @@ final class WinSockets {
         try {
             int len = SockAddrs.write(address, sa);
             if (Winsock.bind(s, sa, len) != 0) {
-                throw WinsockErrors.newException("bind(" + address + ')', Winsock.lastError());
+                throw WinsockExceptions.newException("bind(" + address + ')', Winsock.lastError());
             }
         } finally {
             Mem.free(sa);
@@ -145,7 +147,7 @@ final class WinSockets {
 
     static void listenOrThrow(long s, int backlog) throws IOException {
         if (Winsock.listen(s, backlog) != 0) {
-            throw WinsockErrors.newException("listen", Winsock.lastError());
+            throw WinsockExceptions.newException("listen", Winsock.lastError());
         }
     }
 
@@ -165,7 +167,7 @@ final class WinSockets {
                     || err == WinsockErrors.WSAEALREADY) {
                 return false;
             }
-            throw WinsockErrors.newException("connect(" + address + ')', err);
+            throw WinsockExceptions.newException("connect(" + address + ')', err);
         } finally {
             Mem.free(sa);
         }
@@ -179,7 +181,7 @@ final class WinSockets {
             if (err == WinsockErrors.WSAEWOULDBLOCK) {
                 return Winsock.INVALID_SOCKET;
             }
-            throw WinsockErrors.newException("accept", err);
+            throw WinsockExceptions.newException("accept", err);
         }
         return s;
     }
@@ -200,7 +202,7 @@ final class WinSockets {
             Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
             int rc = local ? Winsock.getsockname(s, sa, lenCell) : Winsock.getpeername(s, sa, lenCell);
             if (rc != 0) {
-                throw WinsockErrors.newException(local ? "getsockname" : "getpeername", Winsock.lastError());
+                throw WinsockExceptions.newException(local ? "getsockname" : "getpeername", Winsock.lastError());
             }
             return SockAddrs.read(sa, Mem.getInt(lenCell));
         } finally {

@@ -1,5 +1,6 @@
 package io.tofunetty.afd.internal.poll;
 
+import io.tofunetty.afd.internal.socket.SocketHandles;
 import io.tofunetty.afd.internal.win32.Kernel32;
 import io.tofunetty.afd.internal.win32.Mem;
 import io.tofunetty.afd.internal.win32.NativeCallCounter;
@@ -8,7 +9,6 @@ import io.tofunetty.afd.internal.win32.Ntdll;
 import io.tofunetty.afd.internal.win32.Winsock;
 import io.tofunetty.afd.internal.socket.WinsockErrors;
 
-import io.tofunetty.afd.internal.socket.WinsockErrors.WinsockException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -170,8 +170,8 @@ public final class JnaAfdDriver implements AfdDriver {
     }
 
     @Override
-    public long queryHandle(long socket, int ioctl) throws WinsockException {
-        return Winsock.ioctlHandle(socket, ioctl);
+    public long queryHandle(long socket, int ioctl) throws IOException {
+        return SocketHandles.ioctlHandle(socket, ioctl);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.tofunetty.afd.internal.socket;
 import io.tofunetty.afd.internal.poll.AfdDriver;
 import io.tofunetty.afd.internal.win32.Winsock;
 
-import io.tofunetty.afd.internal.socket.WinsockErrors.WinsockException;
 
 import java.io.IOException;
 
@@ -22,14 +21,14 @@ public final class BaseSockets {
 
     public static long resolve(AfdDriver driver, long socket) throws IOException {
         long current = socket;
-        WinsockException baseFailure = null;
+        IOException baseFailure = null;
         for (int layer = 0; layer < MAX_LAYERS; layer++) {
             try {
                 return driver.queryHandle(current, Winsock.SIO_BASE_HANDLE);
-            } catch (WinsockException e) {
-                if (e.errorCode() == WinsockErrors.WSAENOTSOCK) {
+            } catch (IOException e) {
+                if (WinsockExceptions.errorCode(e) == WinsockErrors.WSAENOTSOCK) {
                     throw new IOException("cannot poll handle 0x" + Long.toHexString(socket)
-                            + ": not a socket (SIO_BASE_HANDLE failed with " + WinsockErrors.describe(e.errorCode())
+                            + ": not a socket (SIO_BASE_HANDLE failed with " + WinsockErrors.describe(WinsockExceptions.errorCode(e))
                             + "); the AFD transport polls Winsock (MSAFD) sockets only", e);
                 }
                 if (baseFailure == null) {
@@ -39,9 +38,9 @@ public final class BaseSockets {
             long next;
             try {
                 next = driver.queryHandle(current, Winsock.SIO_BSP_HANDLE_POLL);
-            } catch (WinsockException e) {
+            } catch (IOException e) {
                 throw lspFailure(socket, baseFailure, "SIO_BSP_HANDLE_POLL failed with "
-                        + WinsockErrors.describe(e.errorCode()), e);
+                        + WinsockErrors.describe(WinsockExceptions.errorCode(e)), e);
             }
             if (next == current || next == Winsock.INVALID_SOCKET || next == 0) {
                 throw lspFailure(socket, baseFailure, "SIO_BSP_HANDLE_POLL returned 0x" + Long.toHexString(next)
@@ -52,10 +51,10 @@ public final class BaseSockets {
         throw lspFailure(socket, baseFailure, "more than " + MAX_LAYERS + " provider layers", null);
     }
 
-    private static IOException lspFailure(long socket, WinsockException baseFailure, String fallback,
+    private static IOException lspFailure(long socket, IOException baseFailure, String fallback,
                                           Throwable cause) {
         IOException e = new IOException("cannot find the base handle of socket 0x" + Long.toHexString(socket)
-                + ": SIO_BASE_HANDLE failed with " + WinsockErrors.describe(baseFailure.errorCode()) + " and "
+                + ": SIO_BASE_HANDLE failed with " + WinsockErrors.describe(WinsockExceptions.errorCode(baseFailure)) + " and "
                 + fallback + ". A layered service provider (LSP, installed by some antivirus, VPN or traffic-"
                 + "inspection software) wraps this socket and hides the handle AFD polls must use. "
                 + "List providers with `netsh winsock show catalog`; remove or update the LSP (or run "

@@ -63,10 +63,10 @@ public final class DatagramSockets {
     public static WinsockSocket newSocket(boolean ipv6) throws IOException {
         long s;
         try {
-            s = Winsock.newUdpSocket(ipv6);
-        } catch (WinsockErrors.WinsockException e) {
+            s = SocketHandles.newUdpSocket(ipv6);
+        } catch (IOException e) {
             throw WinsockExceptions.newException("WSASocketW(" + (ipv6 ? "AF_INET6" : "AF_INET") + ", SOCK_DGRAM)",
-                    e.errorCode());
+                    WinsockExceptions.errorCode(e));
         }
         WinsockSocket socket = WinsockSocket.adopt(s, ipv6);
         if (ipv6) {
@@ -180,9 +180,9 @@ public final class DatagramSockets {
             return false;
         }
         try {
-            Winsock.setUdpConnReset(socket.handle(), enabled);
+            SocketHandles.setUdpConnReset(socket.handle(), enabled);
             return true;
-        } catch (WinsockErrors.WinsockException e) {
+        } catch (IOException e) {
             return false;
         }
     }

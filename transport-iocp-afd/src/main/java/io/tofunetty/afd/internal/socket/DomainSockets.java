@@ -58,9 +58,9 @@ public final class DomainSockets {
     public static WinsockSocket newSocket() throws IOException {
         long s;
         try {
-            s = Winsock.newSocket(Winsock.AF_UNIX, Winsock.SOCK_STREAM, 0);
-        } catch (WinsockErrors.WinsockException e) {
-            int code = e.errorCode();
+            s = SocketHandles.newSocket(Winsock.AF_UNIX, Winsock.SOCK_STREAM, 0);
+        } catch (IOException e) {
+            int code = WinsockExceptions.errorCode(e);
             String call = "WSASocketW(AF_UNIX, SOCK_STREAM)";
             if (isNoAfUnix(code)) {
                 String wine = wineVersion();
@@ -156,11 +156,11 @@ public final class DomainSockets {
         }
         WinsockSocket accepted = WinsockSocket.adopt(s, false);
         try {
-            Winsock.setNonBlocking(s, true);
+            SocketHandles.setNonBlocking(s, true);
             Winsock.Handles.SetHandleInformation(s, Winsock.Handles.HANDLE_FLAG_INHERIT, 0);
-        } catch (WinsockErrors.WinsockException e) {
+        } catch (IOException e) {
             accepted.close();
-            throw WinsockExceptions.newException("accept()", e.errorCode());
+            throw WinsockExceptions.newException("accept()", WinsockExceptions.errorCode(e));
         }
         return accepted;
     }

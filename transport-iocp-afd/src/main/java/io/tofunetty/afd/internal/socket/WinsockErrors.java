@@ -99,24 +99,4 @@ public final class WinsockErrors {
     public static String describe(int code) {
         return name(code) + " (" + code + ')';
     }
-
-    /** An exception for a failed Winsock call, e.g. "connect failed: WSAECONNREFUSED (10061)". */
-    public static WinsockException newException(String call, int code) {
-        return new WinsockException(call + " failed: " + describe(code), code);
-    }
-
-    /** An IOException carrying the Win32/Winsock error code. */
-    public static final class WinsockException extends java.io.IOException {
-        private static final long serialVersionUID = 1L;
-        private final int errorCode;
-
-        public WinsockException(String message, int errorCode) {
-            super(message);
-            this.errorCode = errorCode;
-        }
-
-        public int errorCode() {
-            return errorCode;
-        }
-    }
 }

@@ -110,9 +110,6 @@ public final class WinsockExceptions {
             if (c instanceof Coded) {
                 return ((Coded) c).errorCode();
             }
-            if (c instanceof WinsockErrors.WinsockException) {
-                return ((WinsockErrors.WinsockException) c).errorCode();
-            }
         }
         return -1;
     }

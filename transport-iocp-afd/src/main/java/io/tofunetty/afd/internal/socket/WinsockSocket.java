@@ -107,10 +107,10 @@ public final class WinsockSocket {
     public static WinsockSocket newStreamSocket(boolean ipv6) throws IOException {
         long s;
         try {
-            s = Winsock.newTcpSocket(ipv6);
-        } catch (WinsockErrors.WinsockException e) {
+            s = SocketHandles.newTcpSocket(ipv6);
+        } catch (IOException e) {
             throw WinsockExceptions.newException("WSASocketW(" + (ipv6 ? "AF_INET6" : "AF_INET") + ", SOCK_STREAM)",
-                    e.errorCode());
+                    WinsockExceptions.errorCode(e));
         }
         WinsockSocket socket = new WinsockSocket(s, ipv6, true);
         if (ipv6) {
@@ -150,10 +150,10 @@ public final class WinsockSocket {
                         Winsock.WSA_FLAG_OVERLAPPED | Winsock.WSA_FLAG_NO_HANDLE_INHERIT);
                 support = probe == Winsock.INVALID_SOCKET ? -1 : 1;
                 if (probe != Winsock.INVALID_SOCKET && Winsock.closesocket(probe) != 0) {
-                    throw new IllegalStateException(WinsockErrors.newException("closesocket(IPv6 probe)",
+                    throw new IllegalStateException(WinsockExceptions.newException("closesocket(IPv6 probe)",
                             Winsock.lastError()).getMessage());
                 }
-            } catch (WinsockErrors.WinsockException e) {
+            } catch (IOException e) {
                 support = -1;
             }
             ipv6Support = support;
@@ -228,9 +228,10 @@ public final class WinsockSocket {
                 // SO_EXCLUSIVEADDRUSE counts at bind time only. The kernel's SO_REUSEADDR is off here (it is emulated
                 // while exclusive bind is on), so the two cannot clash.
                 try {
-                    Winsock.setIntOption(handle, Winsock.SOL_SOCKET, Winsock.SO_EXCLUSIVEADDRUSE, 1);
-                } catch (WinsockErrors.WinsockException e) {
-                    throw WinsockExceptions.newException("bind(" + local + ") (SO_EXCLUSIVEADDRUSE)", e.errorCode());
+                    SocketHandles.setIntOption(handle, Winsock.SOL_SOCKET, Winsock.SO_EXCLUSIVEADDRUSE, 1);
+                } catch (IOException e) {
+                    throw WinsockExceptions.newException("bind(" + local + ") (SO_EXCLUSIVEADDRUSE)",
+                            WinsockExceptions.errorCode(e));
                 }
             }
             int len = SockAddrs.write(local, sa, family());
@@ -298,7 +299,7 @@ public final class WinsockSocket {
             fastLoopbackConnect = FastLoopbackConnect.UNAVAILABLE;
             return;
         }
-        int err = Winsock.setInitialRto(handle, Winsock.TCP_INITIAL_RTO_UNSPECIFIED_RTT,
+        int err = SocketHandles.setInitialRto(handle, Winsock.TCP_INITIAL_RTO_UNSPECIFIED_RTT,
                 Winsock.TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS);
         if (err == 0) {
             fastLoopbackConnect = FastLoopbackConnect.APPLIED;
@@ -388,12 +389,12 @@ public final class WinsockSocket {
             try {
                 // Accepted sockets inherit the listener's mode on Windows, but a blocking socket would stall the
                 // event loop, so make sure; and the JDK clears inheritance explicitly too.
-                Winsock.setNonBlocking(s, true);
+                SocketHandles.setNonBlocking(s, true);
                 Winsock.Handles.SetHandleInformation(s, HANDLE_FLAG_INHERIT, 0);
                 accepted.acceptedRemote = SockAddrs.readInet(sa, Mem.getInt(lenCell));
-            } catch (WinsockErrors.WinsockException e) {
+            } catch (IOException e) {
                 accepted.close();
-                throw WinsockExceptions.newException("accept()", e.errorCode());
+                throw WinsockExceptions.newException("accept()", WinsockExceptions.errorCode(e));
             } catch (RuntimeException e) {
                 accepted.close();
                 throw e;
@@ -551,9 +552,9 @@ public final class WinsockSocket {
     public void setBlocking() throws IOException {
         acquire();
         try {
-            Winsock.setNonBlocking(handle, false);
-        } catch (WinsockErrors.WinsockException e) {
-            throw WinsockExceptions.newException("ioctlsocket(FIONBIO)", e.errorCode());
+            SocketHandles.setNonBlocking(handle, false);
+        } catch (IOException e) {
+            throw WinsockExceptions.newException("ioctlsocket(FIONBIO)", WinsockExceptions.errorCode(e));
         } finally {
             release();
         }
@@ -609,9 +610,9 @@ public final class WinsockSocket {
     /** SO_LINGER off, then closesocket again: 0 or the Winsock error of the second closesocket. */
     private int closeWithoutLinger() {
         try {
-            Winsock.setLinger(handle, -1);
-        } catch (WinsockErrors.WinsockException e) {
-            return e.errorCode();
+            SocketHandles.setLinger(handle, -1);
+        } catch (IOException e) {
+            return WinsockExceptions.errorCode(e);
         }
         return Winsock.closesocket(handle) == 0 ? 0 : Winsock.lastError();
     }
@@ -621,9 +622,9 @@ public final class WinsockSocket {
     public int getIntOption(int level, int option) throws IOException {
         acquire();
         try {
-            return Winsock.getIntOption(handle, level, option);
-        } catch (WinsockErrors.WinsockException e) {
-            throw optionFailure("getsockopt", level, option, e.errorCode());
+            return SocketHandles.getIntOption(handle, level, option);
+        } catch (IOException e) {
+            throw optionFailure("getsockopt", level, option, WinsockExceptions.errorCode(e));
         } finally {
             release();
         }
@@ -632,9 +633,9 @@ public final class WinsockSocket {
     public void setIntOption(int level, int option, int value) throws IOException {
         acquire();
         try {
-            Winsock.setIntOption(handle, level, option, value);
-        } catch (WinsockErrors.WinsockException e) {
-            throw optionFailure("setsockopt", level, option, e.errorCode());
+            SocketHandles.setIntOption(handle, level, option, value);
+        } catch (IOException e) {
+            throw optionFailure("setsockopt", level, option, WinsockExceptions.errorCode(e));
         } finally {
             release();
         }
@@ -707,9 +708,10 @@ public final class WinsockSocket {
     public int getSoLinger() throws IOException {
         acquire();
         try {
-            return Winsock.getLinger(handle);
-        } catch (WinsockErrors.WinsockException e) {
-            throw optionFailure("getsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER, e.errorCode());
+            return SocketHandles.getLinger(handle);
+        } catch (IOException e) {
+            throw optionFailure("getsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER,
+                    WinsockExceptions.errorCode(e));
         } finally {
             release();
         }
@@ -719,9 +721,10 @@ public final class WinsockSocket {
     public void setSoLinger(int seconds) throws IOException {
         acquire();
         try {
-            Winsock.setLinger(handle, seconds);
-        } catch (WinsockErrors.WinsockException e) {
-            throw optionFailure("setsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER, e.errorCode());
+            SocketHandles.setLinger(handle, seconds);
+        } catch (IOException e) {
+            throw optionFailure("setsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER,
+                    WinsockExceptions.errorCode(e));
         } finally {
             release();
         }

@@ -4,8 +4,8 @@ import io.tofunetty.afd.internal.win32.Mem;
 import io.tofunetty.afd.internal.win32.NtStatus;
 import io.tofunetty.afd.internal.win32.Winsock;
 import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.socket.WinsockExceptions;
 
-import io.tofunetty.afd.internal.socket.WinsockErrors.WinsockException;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -691,28 +691,28 @@ public final class FakeKernel implements AutoCloseable {
         }
 
         @Override
-        public long queryHandle(long socket, int ioctl) throws WinsockException {
+        public long queryHandle(long socket, int ioctl) throws IOException {
             lock.lock();
             try {
                 callerThreads.add(Thread.currentThread());
                 FakeSocket fs = sockets.get(socket);
                 if (fs == null || fs.closed || fs.notASocket) {
-                    throw WinsockErrors.newException("WSAIoctl", WinsockErrors.WSAENOTSOCK);
+                    throw WinsockExceptions.newException("WSAIoctl", WinsockErrors.WSAENOTSOCK);
                 }
                 if (ioctl == Winsock.SIO_BASE_HANDLE) {
                     if (fs.baseHandleFailures > 0) {
                         fs.baseHandleFailures--;
-                        throw WinsockErrors.newException("WSAIoctl(SIO_BASE_HANDLE)", fs.baseHandleError);
+                        throw WinsockExceptions.newException("WSAIoctl(SIO_BASE_HANDLE)", fs.baseHandleError);
                     }
                     return socket;
                 }
                 if (ioctl == Winsock.SIO_BSP_HANDLE_POLL) {
                     if (fs.bspError != 0) {
-                        throw WinsockErrors.newException("WSAIoctl(SIO_BSP_HANDLE_POLL)", fs.bspError);
+                        throw WinsockExceptions.newException("WSAIoctl(SIO_BSP_HANDLE_POLL)", fs.bspError);
                     }
                     return fs.bspHandle != 0 ? fs.bspHandle : socket;
                 }
-                throw WinsockErrors.newException("WSAIoctl", WinsockErrors.WSAEOPNOTSUPP);
+                throw WinsockExceptions.newException("WSAIoctl", WinsockErrors.WSAEOPNOTSUPP);
             } finally {
                 lock.unlock();
             }
