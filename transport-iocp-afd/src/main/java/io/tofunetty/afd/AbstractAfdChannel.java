@@ -22,7 +22,7 @@ import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.concurrent.Future;
-import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.io.IOException;
@@ -610,7 +610,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
             try {
                 boolean wasActive = isActive();
                 int hint = e.isConnectFailed() ? connectFailureHint(e)
-                        : e.isAbort() && !e.isWritable() ? WinsockErrors.WSAECONNRESET : 0;
+                        : e.isAbort() && !e.isWritable() ? Win32Errors.WSAECONNRESET : 0;
                 if (!socket.finishConnect(hint, e.isWritable())) {
                     stillInProgress = true;
                     return;
@@ -636,7 +636,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
         private int connectFailureHint(AfdIoEvent e) {
             int code = e.win32Error();
             // CONNECT_FAIL without a readable reason: report it as refused rather than as success.
-            return code != 0 ? code : WinsockErrors.WSAECONNREFUSED;
+            return code != 0 ? code : Win32Errors.WSAECONNREFUSED;
         }
     }
 }

@@ -19,7 +19,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.StringUtil;
 import io.tofunetty.afd.internal.poll.AfdCounters;
 import io.tofunetty.afd.internal.socket.SocketSendBuffers;
-import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 import io.tofunetty.afd.internal.socket.WinsockExceptions;
 import io.tofunetty.afd.internal.socket.WinsockSocket;
 
@@ -371,7 +371,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         } else if (n < 0 && abortSeen) {
             // The poll reported ABORT, yet recv() saw a clean end of stream (Wine does this after an RST):
             // report the reset, as Windows itself does with WSAECONNRESET.
-            throw WinsockExceptions.newException("recv() after AFD_POLL_ABORT", WinsockErrors.WSAECONNRESET);
+            throw WinsockExceptions.newException("recv() after AFD_POLL_ABORT", Win32Errors.WSAECONNRESET);
         }
         return n;
     }

@@ -10,7 +10,7 @@ import io.netty.channel.IoRegistration;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.Future;
 import io.tofunetty.afd.internal.socket.DomainSockets;
-import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 import io.tofunetty.afd.internal.socket.WinsockExceptions;
 import io.tofunetty.afd.internal.socket.WinsockSocket;
 
@@ -213,7 +213,7 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
             try {
                 int err = DomainSockets.connectError(socket);
                 if (err == 0 && e.isConnectFailed()) {
-                    err = e.win32Error() != 0 ? e.win32Error() : WinsockErrors.WSAECONNREFUSED;
+                    err = e.win32Error() != 0 ? e.win32Error() : Win32Errors.WSAECONNREFUSED;
                 }
                 if (err != 0) {
                     throw WinsockExceptions.newConnectException(err);

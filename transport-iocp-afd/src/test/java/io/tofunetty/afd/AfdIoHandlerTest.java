@@ -7,7 +7,7 @@ import io.tofunetty.afd.FakeLoop.TestHandle;
 import io.tofunetty.afd.internal.poll.FakeKernel;
 import io.tofunetty.afd.internal.win32.NtStatus;
 import io.tofunetty.afd.internal.poll.PollClaims;
-import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,7 +119,7 @@ class AfdIoHandlerTest {
         assertThat(seen[0].isConnectFailed()).isTrue();
         assertThat(seen[0].isError()).isFalse();
         assertThat(seen[0].ntStatus()).isEqualTo(NtStatus.CONNECTION_REFUSED);
-        assertThat(seen[0].win32Error()).isEqualTo(WinsockErrors.ERROR_CONNECTION_REFUSED);
+        assertThat(seen[0].win32Error()).isEqualTo(Win32Errors.ERROR_CONNECTION_REFUSED);
     }
 
     @Test

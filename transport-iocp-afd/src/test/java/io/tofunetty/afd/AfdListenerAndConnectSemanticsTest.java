@@ -14,7 +14,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.tofunetty.afd.internal.socket.SocketHandles;
 import io.tofunetty.afd.internal.socket.DomainSockets;
 import io.tofunetty.afd.internal.win32.Winsock;
-import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 import io.tofunetty.afd.internal.socket.WinsockExceptions;
 import io.tofunetty.afd.internal.socket.WinsockSocket.FastLoopbackConnect;
 import io.tofunetty.testkit.WindowsTier;
@@ -97,7 +97,7 @@ class AfdListenerAndConnectSemanticsTest {
             ChannelFuture second = afdListener(taken);
             assertThat(second.cause()).as("a second AFD listener").isInstanceOf(BindException.class)
                     .hasMessageContaining(taken.toString()).hasMessageContaining("WSAEADDRINUSE");
-            assertThat(WinsockExceptions.errorCode(second.cause())).isEqualTo(WinsockErrors.WSAEADDRINUSE);
+            assertThat(WinsockExceptions.errorCode(second.cause())).isEqualTo(Win32Errors.WSAEADDRINUSE);
             assertThat(second.channel().closeFuture().await(5, TimeUnit.SECONDS)).as("closed after the failure").isTrue();
 
             try (ServerSocketChannel nio = ServerSocketChannel.open()) {

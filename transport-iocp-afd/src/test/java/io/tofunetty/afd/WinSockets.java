@@ -5,7 +5,7 @@ import io.netty.channel.IoRegistration;
 import io.tofunetty.afd.internal.socket.SocketHandles;
 import io.tofunetty.afd.internal.win32.Mem;
 import io.tofunetty.afd.internal.socket.SockAddrs;
-import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 import io.tofunetty.afd.internal.socket.WinsockExceptions;
 import io.tofunetty.afd.internal.win32.Winsock;
 
@@ -163,8 +163,8 @@ final class WinSockets {
                 return true;
             }
             int err = Winsock.lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK || err == WinsockErrors.WSAEINPROGRESS
-                    || err == WinsockErrors.WSAEALREADY) {
+            if (err == Win32Errors.WSAEWOULDBLOCK || err == Win32Errors.WSAEINPROGRESS
+                    || err == Win32Errors.WSAEALREADY) {
                 return false;
             }
             throw WinsockExceptions.newException("connect(" + address + ')', err);
@@ -178,7 +178,7 @@ final class WinSockets {
         long s = Winsock.accept(listener, 0, 0);
         if (s == Winsock.INVALID_SOCKET) {
             int err = Winsock.lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK) {
+            if (err == Win32Errors.WSAEWOULDBLOCK) {
                 return Winsock.INVALID_SOCKET;
             }
             throw WinsockExceptions.newException("accept", err);

@@ -2,7 +2,7 @@ package io.tofunetty.afd.internal.poll;
 
 import io.tofunetty.afd.internal.win32.Mem;
 import io.tofunetty.afd.internal.win32.NtStatus;
-import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -390,7 +390,7 @@ public final class AfdPoller {
     private int armFailed(Slot s, int status, Sink sink) {
         int error = driver.toWin32Error(status);
         Object owner = s.owner;
-        if (error == WinsockErrors.ERROR_INVALID_HANDLE) {
+        if (error == Win32Errors.ERROR_INVALID_HANDLE) {
             freeSlot(s); // the socket is gone: nothing to poll, the registration drops
             sink.closed(owner, LOCAL_CLOSE, status);
             return 1;

@@ -7,7 +7,7 @@ import io.tofunetty.afd.internal.win32.NativeCallCounter;
 import io.tofunetty.afd.internal.win32.NtStatus;
 import io.tofunetty.afd.internal.win32.Ntdll;
 import io.tofunetty.afd.internal.win32.Winsock;
-import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 
 
 import java.io.IOException;
@@ -96,7 +96,7 @@ public final class JnaAfdDriver implements AfdDriver {
                     Ntdll.FILE_SHARE_READ | Ntdll.FILE_SHARE_WRITE, Ntdll.FILE_OPEN, 0, 0, 0);
             if (st != NtStatus.SUCCESS) {
                 throw new IOException("NtCreateFile(" + deviceName + ") failed: " + NtStatus.describe(st)
-                        + ", Win32 error " + WinsockErrors.describe(Ntdll.RtlNtStatusToDosError(st))
+                        + ", Win32 error " + Win32Errors.describe(Ntdll.RtlNtStatusToDosError(st))
                         + " (Wine before 7.13 cannot open the AFD device)");
             }
             long device = Mem.getLong(handleOut);
@@ -140,7 +140,7 @@ public final class JnaAfdDriver implements AfdDriver {
             return Mem.getInt(scratch + SCRATCH_REMOVED);
         }
         int err = Kernel32.lastError();
-        if (err == WinsockErrors.WAIT_TIMEOUT) {
+        if (err == Win32Errors.WAIT_TIMEOUT) {
             return 0;
         }
         throw win32("GetQueuedCompletionStatusEx", err);
@@ -191,6 +191,6 @@ public final class JnaAfdDriver implements AfdDriver {
     }
 
     private static IOException win32(String call, int error) {
-        return new IOException(call + " failed: Win32 error " + WinsockErrors.describe(error));
+        return new IOException(call + " failed: Win32 error " + Win32Errors.describe(error));
     }
 }

@@ -1,5 +1,7 @@
 package io.tofunetty.afd.internal.socket;
 
+import io.tofunetty.afd.internal.win32.Win32Errors;
+
 import io.tofunetty.afd.internal.poll.AfdDriver;
 import io.tofunetty.afd.internal.win32.Winsock;
 
@@ -26,9 +28,9 @@ public final class BaseSockets {
             try {
                 return driver.queryHandle(current, Winsock.SIO_BASE_HANDLE);
             } catch (IOException e) {
-                if (WinsockExceptions.errorCode(e) == WinsockErrors.WSAENOTSOCK) {
+                if (WinsockExceptions.errorCode(e) == Win32Errors.WSAENOTSOCK) {
                     throw new IOException("cannot poll handle 0x" + Long.toHexString(socket)
-                            + ": not a socket (SIO_BASE_HANDLE failed with " + WinsockErrors.describe(WinsockExceptions.errorCode(e))
+                            + ": not a socket (SIO_BASE_HANDLE failed with " + Win32Errors.describe(WinsockExceptions.errorCode(e))
                             + "); the AFD transport polls Winsock (MSAFD) sockets only", e);
                 }
                 if (baseFailure == null) {
@@ -40,7 +42,7 @@ public final class BaseSockets {
                 next = driver.queryHandle(current, Winsock.SIO_BSP_HANDLE_POLL);
             } catch (IOException e) {
                 throw lspFailure(socket, baseFailure, "SIO_BSP_HANDLE_POLL failed with "
-                        + WinsockErrors.describe(WinsockExceptions.errorCode(e)), e);
+                        + Win32Errors.describe(WinsockExceptions.errorCode(e)), e);
             }
             if (next == current || next == Winsock.INVALID_SOCKET || next == 0) {
                 throw lspFailure(socket, baseFailure, "SIO_BSP_HANDLE_POLL returned 0x" + Long.toHexString(next)
@@ -54,7 +56,7 @@ public final class BaseSockets {
     private static IOException lspFailure(long socket, IOException baseFailure, String fallback,
                                           Throwable cause) {
         IOException e = new IOException("cannot find the base handle of socket 0x" + Long.toHexString(socket)
-                + ": SIO_BASE_HANDLE failed with " + WinsockErrors.describe(WinsockExceptions.errorCode(baseFailure)) + " and "
+                + ": SIO_BASE_HANDLE failed with " + Win32Errors.describe(WinsockExceptions.errorCode(baseFailure)) + " and "
                 + fallback + ". A layered service provider (LSP, installed by some antivirus, VPN or traffic-"
                 + "inspection software) wraps this socket and hides the handle AFD polls must use. "
                 + "List providers with `netsh winsock show catalog`; remove or update the LSP (or run "

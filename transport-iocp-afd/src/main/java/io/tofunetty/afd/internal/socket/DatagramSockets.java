@@ -1,5 +1,7 @@
 package io.tofunetty.afd.internal.socket;
 
+import io.tofunetty.afd.internal.win32.Win32Errors;
+
 import io.tofunetty.afd.internal.win32.Mem;
 import io.tofunetty.afd.internal.win32.Winsock;
 
@@ -122,17 +124,17 @@ public final class DatagramSockets {
         }
         int err = Winsock.lastError();
         switch (err) {
-            case WinsockErrors.WSAEWOULDBLOCK:
+            case Win32Errors.WSAEWOULDBLOCK:
                 return WOULD_BLOCK;
-            case WinsockErrors.WSAEMSGSIZE:
+            case Win32Errors.WSAEMSGSIZE:
                 return length; // the buffer holds the datagram's first bytes; the rest is gone
-            case WinsockErrors.WSAECONNRESET:
-            case WinsockErrors.WSAENETRESET:
-            case WinsockErrors.WSAECONNREFUSED:
+            case Win32Errors.WSAECONNRESET:
+            case Win32Errors.WSAENETRESET:
+            case Win32Errors.WSAECONNREFUSED:
                 discardQueuedReports(socket, sa, lenCell);
                 throw new PortUnreachableException("recvfrom() failed: " + WinsockExceptions.describe(err));
             default:
-                if (err == WinsockErrors.WSAENOTSOCK && !socket.isOpen()) {
+                if (err == Win32Errors.WSAENOTSOCK && !socket.isOpen()) {
                     throw new java.nio.channels.ClosedChannelException();
                 }
                 throw WinsockExceptions.newException("recvfrom()", err);
@@ -165,8 +167,8 @@ public final class DatagramSockets {
      * Linux's ECONNREFUSED for a connected socket's send.
      */
     private static boolean isIcmpReport(int err) {
-        return err == WinsockErrors.WSAECONNRESET || err == WinsockErrors.WSAENETRESET
-                || err == WinsockErrors.WSAECONNREFUSED;
+        return err == Win32Errors.WSAECONNRESET || err == Win32Errors.WSAENETRESET
+                || err == Win32Errors.WSAECONNREFUSED;
     }
 
     /**
@@ -216,14 +218,14 @@ public final class DatagramSockets {
             return true;
         }
         int err = Winsock.lastError();
-        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+        if (err == Win32Errors.WSAEWOULDBLOCK) {
             return false;
         }
         if (isIcmpReport(err)) {
             throw new PortUnreachableException((recipient == null ? "send()" : "sendto(" + recipient + ')')
                     + " failed: " + WinsockExceptions.describe(err));
         }
-        if (err == WinsockErrors.WSAENOTSOCK && !socket.isOpen()) {
+        if (err == Win32Errors.WSAENOTSOCK && !socket.isOpen()) {
             throw new java.nio.channels.ClosedChannelException();
         }
         throw WinsockExceptions.newException(recipient == null ? "send()" : "sendto(" + recipient + ')', err);

@@ -1,5 +1,7 @@
 package io.tofunetty.afd.internal.socket;
 
+import io.tofunetty.afd.internal.win32.Win32Errors;
+
 import io.tofunetty.afd.internal.win32.Mem;
 import io.tofunetty.afd.internal.win32.Winsock;
 
@@ -76,8 +78,8 @@ public final class DomainSockets {
 
     /** Whether a socket() failure means "no AF_UNIX here". */
     public static boolean isNoAfUnix(int code) {
-        return code == WinsockErrors.WSAEAFNOSUPPORT || code == WinsockErrors.WSAEPROTONOSUPPORT
-                || code == WinsockErrors.WSAESOCKTNOSUPPORT || code == WinsockErrors.WSAEPFNOSUPPORT;
+        return code == Win32Errors.WSAEAFNOSUPPORT || code == Win32Errors.WSAEPROTONOSUPPORT
+                || code == Win32Errors.WSAESOCKTNOSUPPORT || code == Win32Errors.WSAEPFNOSUPPORT;
     }
 
     /**
@@ -127,7 +129,7 @@ public final class DomainSockets {
                 return true;
             }
             int err = Winsock.lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK || err == WinsockErrors.WSAEINPROGRESS) {
+            if (err == Win32Errors.WSAEWOULDBLOCK || err == Win32Errors.WSAEINPROGRESS) {
                 return false;
             }
             throw WinsockExceptions.newConnectException(err);
@@ -146,10 +148,10 @@ public final class DomainSockets {
         long s = Winsock.accept(listener.handle(), 0, 0);
         if (s == Winsock.INVALID_SOCKET) {
             int err = Winsock.lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK) {
+            if (err == Win32Errors.WSAEWOULDBLOCK) {
                 return null;
             }
-            if (err == WinsockErrors.WSAENOTSOCK && !listener.isOpen()) {
+            if (err == Win32Errors.WSAENOTSOCK && !listener.isOpen()) {
                 throw new java.nio.channels.ClosedChannelException();
             }
             throw WinsockExceptions.newException("accept()", err);
@@ -185,10 +187,10 @@ public final class DomainSockets {
         }
         if (entry != null) {
             throw new WinsockExceptions.WinsockBindException("bind(" + path + ") failed: "
-                    + WinsockExceptions.describe(WinsockErrors.WSAEADDRINUSE) + ": the path holds " + entry.describe()
+                    + WinsockExceptions.describe(Win32Errors.WSAEADDRINUSE) + ": the path holds " + entry.describe()
                     + (entry.isAfUnixSocket() ? " (a live listener's, or one left behind by a listener that did not "
                     + "close: delete it first if no process listens there)" : ", and only a path that does not "
-                    + "exist can be bound"), WinsockErrors.WSAEADDRINUSE);
+                    + "exist can be bound"), Win32Errors.WSAEADDRINUSE);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.tofunetty.afd.internal.socket;
 
+import io.tofunetty.afd.internal.win32.Win32Errors;
+
 import io.tofunetty.afd.internal.win32.Mem;
 import io.tofunetty.afd.internal.win32.NativeCallCounter;
 import io.tofunetty.afd.internal.win32.Winsock;
@@ -240,7 +242,7 @@ public final class WinsockSocket {
                 // Windows answers WSAEACCES when another socket holds the port exclusively; it means "in use", as
                 // the JDK reports it (NET_Bind in net_util_md.c).
                 throw WinsockExceptions.newException("bind(" + local + ')',
-                        err == WinsockErrors.WSAEACCES ? WinsockErrors.WSAEADDRINUSE : err);
+                        err == Win32Errors.WSAEACCES ? Win32Errors.WSAEADDRINUSE : err);
             }
             bound = true;
         } finally {
@@ -277,7 +279,7 @@ public final class WinsockSocket {
                 return true;
             }
             int err = Winsock.lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK || err == WinsockErrors.WSAEINPROGRESS) {
+            if (err == Win32Errors.WSAEWOULDBLOCK || err == Win32Errors.WSAEINPROGRESS) {
                 return false;
             }
             throw WinsockExceptions.newConnectException(err);
@@ -305,8 +307,8 @@ public final class WinsockSocket {
             fastLoopbackConnect = FastLoopbackConnect.APPLIED;
             return;
         }
-        if (err == WinsockErrors.WSAEOPNOTSUPP || err == WinsockErrors.WSAEINVAL
-                || err == WinsockErrors.WSAENOPROTOOPT) {
+        if (err == Win32Errors.WSAEOPNOTSUPP || err == Win32Errors.WSAEINVAL
+                || err == Win32Errors.WSAENOPROTOOPT) {
             initialRtoUnavailable = true;
         }
         fastLoopbackConnect = FastLoopbackConnect.UNAVAILABLE;
@@ -355,7 +357,7 @@ public final class WinsockSocket {
             Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
             if (Winsock.getpeername(handle, sa, lenCell) != 0) {
                 int e = Winsock.lastError();
-                if (e == WinsockErrors.WSAENOTCONN) {
+                if (e == Win32Errors.WSAENOTCONN) {
                     return false;
                 }
                 throw WinsockExceptions.newConnectException(e);
@@ -380,7 +382,7 @@ public final class WinsockSocket {
             long s = Winsock.accept(handle, sa, lenCell);
             if (s == Winsock.INVALID_SOCKET) {
                 int err = Winsock.lastError();
-                if (err == WinsockErrors.WSAEWOULDBLOCK) {
+                if (err == Win32Errors.WSAEWOULDBLOCK) {
                     return null;
                 }
                 throw WinsockExceptions.newException("accept()", err);
@@ -455,7 +457,7 @@ public final class WinsockSocket {
             return -1;
         }
         int err = Winsock.lastError();
-        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+        if (err == Win32Errors.WSAEWOULDBLOCK) {
             return 0;
         }
         throw ioFailure("recv()", err);
@@ -469,7 +471,7 @@ public final class WinsockSocket {
             return n;
         }
         int err = Winsock.lastError();
-        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+        if (err == Win32Errors.WSAEWOULDBLOCK) {
             return 0;
         }
         throw ioFailure("send()", err);
@@ -485,14 +487,14 @@ public final class WinsockSocket {
             return Mem.getInt(bytesCell) & 0xFFFFFFFFL;
         }
         int err = Winsock.lastError();
-        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+        if (err == Win32Errors.WSAEWOULDBLOCK) {
             return 0;
         }
         throw ioFailure("WSASend()", err);
     }
 
     private IOException ioFailure(String call, int err) {
-        if (err == WinsockErrors.WSAENOTSOCK && !isOpen()) {
+        if (err == Win32Errors.WSAENOTSOCK && !isOpen()) {
             return new ClosedChannelException();
         }
         return WinsockExceptions.newException(call, err);
@@ -528,7 +530,7 @@ public final class WinsockSocket {
         try {
             if (Winsock.shutdown(handle, how) != 0) {
                 int err = Winsock.lastError();
-                if (err == WinsockErrors.WSAENOTCONN) {
+                if (err == Win32Errors.WSAENOTCONN) {
                     throw new NotYetConnectedException();
                 }
                 throw WinsockExceptions.newException("shutdown()", err);
@@ -589,14 +591,14 @@ public final class WinsockSocket {
             return;
         }
         int err = Winsock.lastError();
-        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+        if (err == Win32Errors.WSAEWOULDBLOCK) {
             err = closeWithoutLinger();
             if (err == 0) {
                 OPEN.decrementAndGet();
                 return;
             }
         }
-        if (err == WinsockErrors.WSAENOTSOCK) {
+        if (err == Win32Errors.WSAENOTSOCK) {
             // Not a socket (any more): nothing is left open under this value, but something closed it behind our
             // back, which is a bug worth reporting.
             OPEN.decrementAndGet();
@@ -794,7 +796,7 @@ public final class WinsockSocket {
             return false; // e.g. ClosedChannelException: the socket is closed, which is an error
         }
         int code = ((WinsockExceptions.Coded) e).errorCode();
-        return code == WinsockErrors.WSAENOPROTOOPT || code == WinsockErrors.WSAEINVAL;
+        return code == Win32Errors.WSAENOPROTOOPT || code == Win32Errors.WSAEINVAL;
     }
 
     private IOException optionFailure(String call, int level, int option, int code) {

@@ -1,6 +1,5 @@
 package io.tofunetty.afd.internal.win32;
 
-import io.tofunetty.afd.internal.socket.WinsockErrors;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -176,7 +175,7 @@ public final class Winsock {
             try {
                 int rc = WSAStartup((short) 0x0202, data);
                 if (rc != 0) {
-                    throw new IOException("WSAStartup(2.2) failed: " + WinsockErrors.describe(rc));
+                    throw new IOException("WSAStartup(2.2) failed: " + Win32Errors.describe(rc));
                 }
             } finally {
                 Mem.free(data);

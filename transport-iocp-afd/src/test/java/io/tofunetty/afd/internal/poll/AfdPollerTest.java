@@ -2,7 +2,7 @@ package io.tofunetty.afd.internal.poll;
 
 import io.tofunetty.afd.internal.win32.Mem;
 import io.tofunetty.afd.internal.win32.NtStatus;
-import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 
 import io.tofunetty.afd.internal.poll.PollerHarness.Call;
 import org.junit.jupiter.api.AfterEach;
@@ -561,7 +561,7 @@ class AfdPollerTest {
         List<Call> calls = h.sink.take();
         assertThat(kinds(calls)).containsExactly("failed:A:0x0");
         assertThat(calls.get(0).status).isEqualTo(NtStatus.INSUFFICIENT_RESOURCES);
-        assertThat(calls.get(0).win32).isEqualTo(WinsockErrors.ERROR_NO_SYSTEM_RESOURCES);
+        assertThat(calls.get(0).win32).isEqualTo(Win32Errors.ERROR_NO_SYSTEM_RESOURCES);
 
         h.flush();
         h.flush();

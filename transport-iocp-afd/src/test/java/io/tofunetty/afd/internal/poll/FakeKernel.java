@@ -3,7 +3,7 @@ package io.tofunetty.afd.internal.poll;
 import io.tofunetty.afd.internal.win32.Mem;
 import io.tofunetty.afd.internal.win32.NtStatus;
 import io.tofunetty.afd.internal.win32.Winsock;
-import io.tofunetty.afd.internal.socket.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 import io.tofunetty.afd.internal.socket.WinsockExceptions;
 
 
@@ -68,7 +68,7 @@ public final class FakeKernel implements AutoCloseable {
         Integer raceCancelEvents;
         long bspHandle;
         int baseHandleFailures;
-        int baseHandleError = WinsockErrors.WSAEFAULT;
+        int baseHandleError = Win32Errors.WSAEFAULT;
         int bspError;
         boolean notASocket;
 
@@ -681,10 +681,10 @@ public final class FakeKernel implements AutoCloseable {
             switch (ntStatus) {
                 case NtStatus.SUCCESS: return 0;
                 case NtStatus.INVALID_HANDLE:
-                case NtStatus.OBJECT_TYPE_MISMATCH: return WinsockErrors.ERROR_INVALID_HANDLE;
-                case NtStatus.INSUFFICIENT_RESOURCES: return WinsockErrors.ERROR_NO_SYSTEM_RESOURCES;
-                case NtStatus.CANCELLED: return WinsockErrors.ERROR_OPERATION_ABORTED;
-                case NtStatus.CONNECTION_REFUSED: return WinsockErrors.ERROR_CONNECTION_REFUSED;
+                case NtStatus.OBJECT_TYPE_MISMATCH: return Win32Errors.ERROR_INVALID_HANDLE;
+                case NtStatus.INSUFFICIENT_RESOURCES: return Win32Errors.ERROR_NO_SYSTEM_RESOURCES;
+                case NtStatus.CANCELLED: return Win32Errors.ERROR_OPERATION_ABORTED;
+                case NtStatus.CONNECTION_REFUSED: return Win32Errors.ERROR_CONNECTION_REFUSED;
                 case NtStatus.HANDLES_CLOSED: return 676; // ERROR_HANDLES_CLOSED
                 default: return 317; // ERROR_MR_MID_NOT_FOUND: what RtlNtStatusToDosError gives for unknown codes
             }
@@ -697,7 +697,7 @@ public final class FakeKernel implements AutoCloseable {
                 callerThreads.add(Thread.currentThread());
                 FakeSocket fs = sockets.get(socket);
                 if (fs == null || fs.closed || fs.notASocket) {
-                    throw WinsockExceptions.newException("WSAIoctl", WinsockErrors.WSAENOTSOCK);
+                    throw WinsockExceptions.newException("WSAIoctl", Win32Errors.WSAENOTSOCK);
                 }
                 if (ioctl == Winsock.SIO_BASE_HANDLE) {
                     if (fs.baseHandleFailures > 0) {
@@ -712,7 +712,7 @@ public final class FakeKernel implements AutoCloseable {
                     }
                     return fs.bspHandle != 0 ? fs.bspHandle : socket;
                 }
-                throw WinsockExceptions.newException("WSAIoctl", WinsockErrors.WSAEOPNOTSUPP);
+                throw WinsockExceptions.newException("WSAIoctl", Win32Errors.WSAEOPNOTSUPP);
             } finally {
                 lock.unlock();
             }
