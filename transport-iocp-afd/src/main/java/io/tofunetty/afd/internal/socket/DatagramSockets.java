@@ -63,23 +63,7 @@ public final class DatagramSockets {
      * off) when {@code ipv6}, else AF_INET.
      */
     public static WinsockSocket newSocket(boolean ipv6) throws IOException {
-        long s;
-        try {
-            s = SocketHandles.newUdpSocket(ipv6);
-        } catch (IOException e) {
-            throw WinsockExceptions.newException("WSASocketW(" + (ipv6 ? "AF_INET6" : "AF_INET") + ", SOCK_DGRAM)",
-                    WinsockExceptions.errorCode(e));
-        }
-        WinsockSocket socket = WinsockSocket.adopt(s, ipv6);
-        if (ipv6) {
-            try {
-                socket.setIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_V6ONLY, 0);
-            } catch (IOException e) {
-                socket.close();
-                throw e;
-            }
-        }
-        return socket;
+        return WinsockSocket.newInetSocket(ipv6, false);
     }
 
     /** The wildcard address (port 0) of a socket's family. */

@@ -124,15 +124,7 @@ public final class DomainSockets {
     public static boolean connect(WinsockSocket socket, String path) throws IOException {
         long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
         try {
-            int len = SockAddrs.writeUn(path, sa);
-            if (Winsock.connect(socket.handle(), sa, len) == 0) {
-                return true;
-            }
-            int err = Winsock.lastError();
-            if (err == Win32Errors.WSAEWOULDBLOCK || err == Win32Errors.WSAEINPROGRESS) {
-                return false;
-            }
-            throw WinsockExceptions.newConnectException(err);
+            return WinsockSocket.connect(socket.handle(), sa, SockAddrs.writeUn(path, sa));
         } finally {
             Mem.free(sa);
         }

@@ -107,14 +107,22 @@ public final class WinsockSocket {
 
     /** A new TCP socket; {@code ipv6} makes a dual-stack AF_INET6 socket, otherwise AF_INET. */
     public static WinsockSocket newStreamSocket(boolean ipv6) throws IOException {
+        return newInetSocket(ipv6, true);
+    }
+
+    /**
+     * A new non-blocking, non-inheritable TCP or UDP socket: AF_INET6 dual-stack (IPV6_V6ONLY off) when {@code ipv6},
+     * else AF_INET. UDP sockets come with SIO_UDP_CONNRESET off ({@link SocketHandles#newSocket}).
+     */
+    static WinsockSocket newInetSocket(boolean ipv6, boolean tcp) throws IOException {
         long s;
         try {
-            s = SocketHandles.newTcpSocket(ipv6);
+            s = tcp ? SocketHandles.newTcpSocket(ipv6) : SocketHandles.newUdpSocket(ipv6);
         } catch (IOException e) {
-            throw WinsockExceptions.newException("WSASocketW(" + (ipv6 ? "AF_INET6" : "AF_INET") + ", SOCK_STREAM)",
-                    WinsockExceptions.errorCode(e));
+            throw WinsockExceptions.newException("WSASocketW(" + (ipv6 ? "AF_INET6" : "AF_INET")
+                    + (tcp ? ", SOCK_STREAM)" : ", SOCK_DGRAM)"), WinsockExceptions.errorCode(e));
         }
-        WinsockSocket socket = new WinsockSocket(s, ipv6, true);
+        WinsockSocket socket = new WinsockSocket(s, ipv6, tcp);
         if (ipv6) {
             try {
                 socket.setIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_V6ONLY, 0);
@@ -274,19 +282,26 @@ public final class WinsockSocket {
                     && ((InetSocketAddress) remote).getAddress().isLoopbackAddress()) {
                 askForFastLoopbackFailure();
             }
-            int len = SockAddrs.write(remote, sa, family());
-            if (Winsock.connect(handle, sa, len) == 0) {
-                return true;
-            }
-            int err = Winsock.lastError();
-            if (err == Win32Errors.WSAEWOULDBLOCK || err == Win32Errors.WSAEINPROGRESS) {
-                return false;
-            }
-            throw WinsockExceptions.newConnectException(err);
+            return connect(handle, sa, SockAddrs.write(remote, sa, family()));
         } finally {
             Mem.free(sa);
             release();
         }
+    }
+
+    /**
+     * Starts a non-blocking connect to the sockaddr at {@code sa}: true when connected at once, false when in
+     * progress (WSAEWOULDBLOCK or WSAEINPROGRESS; the channel then arms AfdIoOps.CONNECT).
+     */
+    static boolean connect(long handle, long sa, int length) throws IOException {
+        if (Winsock.connect(handle, sa, length) == 0) {
+            return true;
+        }
+        int err = Winsock.lastError();
+        if (err == Win32Errors.WSAEWOULDBLOCK || err == Win32Errors.WSAEINPROGRESS) {
+            return false;
+        }
+        throw WinsockExceptions.newConnectException(err);
     }
 
     /**
