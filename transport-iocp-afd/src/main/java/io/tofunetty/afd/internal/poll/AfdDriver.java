@@ -1,7 +1,6 @@
 package io.tofunetty.afd.internal.poll;
 
 import io.tofunetty.afd.internal.win32.Mem;
-import io.tofunetty.afd.internal.win32.Win32Errors;
 
 import java.io.IOException;
 
