@@ -1,6 +1,6 @@
 package io.tofunetty.handlers;
 
-import io.tofunetty.afd.internal.DomainSockets;
+import io.tofunetty.afd.internal.socket.DomainSockets;
 import io.tofunetty.handlers.internal.SocketFileCleanup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package io.tofunetty.handlers;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.tofunetty.afd.AfdSocketChannel;
-import io.tofunetty.afd.internal.DomainSockets;
+import io.tofunetty.afd.internal.socket.DomainSockets;
 import io.tofunetty.handlers.internal.ChannelNumbers;
 import io.tofunetty.handlers.internal.MessageIds;
 import org.junit.jupiter.api.Test;

@@ -20,10 +20,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.concurrent.Future;
-import io.tofunetty.afd.internal.WinsockErrors;
-import io.tofunetty.afd.internal.WinsockSocket;
+import io.tofunetty.afd.internal.win32.Win32Errors;
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * mask kept in sync with it (the AFD counterpart of Netty's AbstractEpollChannel).
  *
  * <p>Interest is a set of AFD_POLL bits, submitted whole. While a stream channel is not connected only the connect
- * bits (SEND | CONNECT_FAIL) are submitted, so that a read requested early does not poll an unconnected socket.
+ * bits ({@link AfdIoOps#CONNECT}) are submitted, so that a read requested early does not poll an unconnected socket.
  * DISCONNECT and ABORT are sticky (reported by every poll once they happened): each is dropped from the interest as
  * soon as it has been handled, or the level-triggered loop would spin.
  *
@@ -50,12 +49,6 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class AbstractAfdChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
-
-    /**
-     * Bits submitted while a connect is in progress (all others wait until the channel is active): SEND is success,
-     * CONNECT_FAIL failure, and ABORT a connection reset before the connect could be reported.
-     */
-    static final int CONNECT_BITS = AfdIoOps.SEND | AfdIoOps.CONNECT_FAIL | AfdIoOps.ABORT;
 
     final WinsockSocket socket;
 
@@ -129,7 +122,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
     }
 
     private int effectiveOps() {
-        return active ? ops : ops & CONNECT_BITS;
+        return active ? ops : ops & AfdIoOps.CONNECT;
     }
 
     /** Submits the effective interest if it changed; the handler arms it lazily before its next wait. */
@@ -334,7 +327,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
             if (connected) {
                 remote = computeRemoteAddress(remoteAddress, socket.remoteAddress());
             } else {
-                setFlag(CONNECT_BITS);
+                setFlag(AfdIoOps.CONNECT);
             }
             // The connect bound the socket, so the local address is known now.
             local = socket.localAddress();
@@ -388,7 +381,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
     /** The channel's Unsafe, which is also its {@link AfdIoHandle}. */
     abstract class AbstractAfdUnsafe extends AbstractUnsafe implements AfdIoHandle {
         boolean readPending;
-        private AfdRecvHandle allocHandle;
+        private AfdRecvByteAllocatorHandle allocHandle;
 
         @Override
         public long socket() {
@@ -418,6 +411,8 @@ abstract class AbstractAfdChannel extends AbstractChannel {
                 close(voidPromise());
                 return;
             }
+            // ABORT is handled in one of three ways, by what was armed (the table in AfdIoOps): it fails a connect
+            // or a flush, it is surfaced by the read, or it is never armed (listeners, datagrams).
             if ((events & AfdIoOps.ABORT) != 0) {
                 abortSeen = true;
             }
@@ -506,15 +501,15 @@ abstract class AbstractAfdChannel extends AbstractChannel {
         }
 
         @Override
-        public AfdRecvHandle recvBufAllocHandle() {
+        public AfdRecvByteAllocatorHandle recvBufAllocHandle() {
             if (allocHandle == null) {
                 allocHandle = newRecvHandle((RecvByteBufAllocator.ExtendedHandle) super.recvBufAllocHandle());
             }
             return allocHandle;
         }
 
-        AfdRecvHandle newRecvHandle(RecvByteBufAllocator.ExtendedHandle handle) {
-            return new AfdRecvHandle(handle, false);
+        AfdRecvByteAllocatorHandle newRecvHandle(RecvByteBufAllocator.ExtendedHandle handle) {
+            return new AfdRecvByteAllocatorHandle(handle, false);
         }
 
         @Override
@@ -614,12 +609,12 @@ abstract class AbstractAfdChannel extends AbstractChannel {
             try {
                 boolean wasActive = isActive();
                 int hint = e.isConnectFailed() ? connectFailureHint(e)
-                        : e.isAbort() && !e.isWritable() ? WinsockErrors.WSAECONNRESET : 0;
+                        : e.isAbort() && !e.isWritable() ? Win32Errors.WSAECONNRESET : 0;
                 if (!socket.finishConnect(hint, e.isWritable())) {
                     stillInProgress = true;
                     return;
                 }
-                clearFlag(CONNECT_BITS);
+                clearFlag(AfdIoOps.CONNECT);
                 // null when the peer reset the connection right after accepting it: the read that follows says so
                 InetSocketAddress peer = socket.remoteAddress();
                 remote = computeRemoteAddress(requestedRemoteAddress, peer);
@@ -640,159 +635,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
         private int connectFailureHint(AfdIoEvent e) {
             int code = e.win32Error();
             // CONNECT_FAIL without a readable reason: report it as refused rather than as success.
-            return code != 0 ? code : WinsockErrors.WSAECONNREFUSED;
-        }
-    }
-
-    /**
-     * The RecvByteBufAllocator handle used by AFD channels: allocates direct buffers (recv writes to their memory
-     * address), and keeps reading to the end of stream once DISCONNECT was seen.
-     */
-    static class AfdRecvHandle extends RecvByteBufAllocator.DelegatingHandle
-            implements RecvByteBufAllocator.ExtendedHandle {
-        private final PreferDirectAllocator directAllocator = new PreferDirectAllocator();
-        private final boolean stream;
-        private final UncheckedBooleanSupplier maybeMoreData = this::maybeMoreDataToRead;
-        private boolean receivedDisconnect;
-
-        AfdRecvHandle(RecvByteBufAllocator.ExtendedHandle handle, boolean stream) {
-            super(handle);
-            this.stream = stream;
-        }
-
-        final void receivedDisconnect() {
-            receivedDisconnect = true;
-        }
-
-        final boolean isReceivedDisconnect() {
-            return receivedDisconnect;
-        }
-
-        private boolean maybeMoreDataToRead() {
-            // A stream read that did not fill the buffer drained the socket (until DISCONNECT: read to the end).
-            return lastBytesRead() == attemptedBytesRead() || stream && receivedDisconnect;
-        }
-
-        @Override
-        public ByteBuf allocate(ByteBufAllocator alloc) {
-            directAllocator.delegate = alloc;
-            return delegate().allocate(directAllocator);
-        }
-
-        @Override
-        public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-            return receivedDisconnect
-                    || ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(maybeMoreDataSupplier);
-        }
-
-        @Override
-        public boolean continueReading() {
-            return continueReading(maybeMoreData);
-        }
-    }
-
-    /** Hands out direct buffers whatever the configured allocator prefers: recv() writes to native memory. */
-    static final class PreferDirectAllocator implements ByteBufAllocator {
-        ByteBufAllocator delegate;
-
-        @Override
-        public ByteBuf buffer() {
-            return delegate.directBuffer();
-        }
-
-        @Override
-        public ByteBuf buffer(int initialCapacity) {
-            return delegate.directBuffer(initialCapacity);
-        }
-
-        @Override
-        public ByteBuf buffer(int initialCapacity, int maxCapacity) {
-            return delegate.directBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public ByteBuf ioBuffer() {
-            return delegate.directBuffer();
-        }
-
-        @Override
-        public ByteBuf ioBuffer(int initialCapacity) {
-            return delegate.directBuffer(initialCapacity);
-        }
-
-        @Override
-        public ByteBuf ioBuffer(int initialCapacity, int maxCapacity) {
-            return delegate.directBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public ByteBuf heapBuffer() {
-            return delegate.heapBuffer();
-        }
-
-        @Override
-        public ByteBuf heapBuffer(int initialCapacity) {
-            return delegate.heapBuffer(initialCapacity);
-        }
-
-        @Override
-        public ByteBuf heapBuffer(int initialCapacity, int maxCapacity) {
-            return delegate.heapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public ByteBuf directBuffer() {
-            return delegate.directBuffer();
-        }
-
-        @Override
-        public ByteBuf directBuffer(int initialCapacity) {
-            return delegate.directBuffer(initialCapacity);
-        }
-
-        @Override
-        public ByteBuf directBuffer(int initialCapacity, int maxCapacity) {
-            return delegate.directBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeBuffer() {
-            return delegate.compositeDirectBuffer();
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeBuffer(int maxNumComponents) {
-            return delegate.compositeDirectBuffer(maxNumComponents);
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeHeapBuffer() {
-            return delegate.compositeHeapBuffer();
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
-            return delegate.compositeHeapBuffer(maxNumComponents);
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeDirectBuffer() {
-            return delegate.compositeDirectBuffer();
-        }
-
-        @Override
-        public io.netty.buffer.CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
-            return delegate.compositeDirectBuffer(maxNumComponents);
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return delegate.isDirectBufferPooled();
-        }
-
-        @Override
-        public int calculateNewCapacity(int minNewCapacity, int maxCapacity) {
-            return delegate.calculateNewCapacity(minNewCapacity, maxCapacity);
+            return code != 0 ? code : Win32Errors.WSAECONNREFUSED;
         }
     }
 }

@@ -4,7 +4,7 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelException;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
-import io.tofunetty.afd.internal.WinsockSocket;
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.io.IOException;
 

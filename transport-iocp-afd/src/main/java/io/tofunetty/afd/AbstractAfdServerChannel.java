@@ -7,7 +7,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ServerChannel;
-import io.tofunetty.afd.internal.WinsockSocket;
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -74,7 +74,7 @@ abstract class AbstractAfdServerChannel extends AbstractAfdChannel implements Se
         void inReady() {
             assert eventLoop().inEventLoop();
             ChannelConfig config = config();
-            AfdRecvHandle allocHandle = recvBufAllocHandle();
+            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
             ChannelPipeline pipeline = pipeline();
             allocHandle.reset(config);
             allocHandle.attemptedBytesRead(1);

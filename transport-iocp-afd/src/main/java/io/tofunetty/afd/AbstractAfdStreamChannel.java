@@ -17,11 +17,11 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.LeakPresenceDetector;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.StringUtil;
-import io.tofunetty.afd.internal.AfdCounters;
-import io.tofunetty.afd.internal.SocketSendBuffers;
-import io.tofunetty.afd.internal.WinsockErrors;
-import io.tofunetty.afd.internal.WinsockExceptions;
-import io.tofunetty.afd.internal.WinsockSocket;
+import io.tofunetty.afd.internal.poll.AfdCounters;
+import io.tofunetty.afd.internal.socket.SocketSendBuffers;
+import io.tofunetty.afd.internal.win32.Win32Errors;
+import io.tofunetty.afd.internal.socket.WinsockExceptions;
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,14 +46,13 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
     private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
             + StringUtil.simpleClassName(FileRegion.class) + ')';
     /** Bits polled for the whole connected life of a stream, until handled: peer FIN and reset. */
-    static final int STICKY_BITS = AfdIoOps.DISCONNECT | AfdIoOps.ABORT;
 
     private final Runnable flushTask = () -> ((AbstractAfdUnsafe) unsafe()).flush0();
     private WritableByteChannel byteChannel;
 
     /** A channel on an accepted (connected) socket. */
     AbstractAfdStreamChannel(Channel parent, WinsockSocket socket) {
-        super(parent, socket, true, STICKY_BITS);
+        super(parent, socket, true, AfdIoOps.STICKY);
     }
 
     /** A channel on a new, not yet connected socket. */
@@ -73,7 +72,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
 
     @Override
     void onActive() {
-        setFlag(STICKY_BITS);
+        setFlag(AfdIoOps.STICKY);
     }
 
     /** The gathering-write byte limit, adapted to what the socket accepts. */
@@ -372,15 +371,15 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         } else if (n < 0 && abortSeen) {
             // The poll reported ABORT, yet recv() saw a clean end of stream (Wine does this after an RST):
             // report the reset, as Windows itself does with WSAECONNRESET.
-            throw WinsockExceptions.newException("recv() after AFD_POLL_ABORT", WinsockErrors.WSAECONNRESET);
+            throw WinsockExceptions.newException("recv() after AFD_POLL_ABORT", Win32Errors.WSAECONNRESET);
         }
         return n;
     }
 
     class AfdStreamUnsafe extends AbstractAfdUnsafe {
         @Override
-        AfdRecvHandle newRecvHandle(RecvByteBufAllocator.ExtendedHandle handle) {
-            return new AfdRecvHandle(handle, true);
+        AfdRecvByteAllocatorHandle newRecvHandle(RecvByteBufAllocator.ExtendedHandle handle) {
+            return new AfdRecvByteAllocatorHandle(handle, true);
         }
 
         @Override
@@ -409,7 +408,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                 clearReadFlag0();
                 return;
             }
-            AfdRecvHandle allocHandle = recvBufAllocHandle();
+            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
             ChannelPipeline pipeline = pipeline();
             ByteBufAllocator allocator = config.getAllocator();
             allocHandle.reset(config);
@@ -454,7 +453,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         }
 
         private void handleReadException(ChannelPipeline pipeline, ByteBuf byteBuf, Throwable cause,
-                                         boolean allDataRead, AfdRecvHandle allocHandle) {
+                                         boolean allDataRead, AfdRecvByteAllocatorHandle allocHandle) {
             if (byteBuf != null) {
                 if (byteBuf.isReadable()) {
                     readPending = false;

@@ -1,7 +1,7 @@
 package io.tofunetty.afd;
 
 import com.sun.jna.Platform;
-import io.tofunetty.afd.internal.JnaAfdDriver;
+import io.tofunetty.afd.internal.poll.JnaAfdDriver;
 
 /**
  * Whether the AFD transport can run here: Windows x64 (or Wine 7.13+), JNA loadable, and \Device\Afd openable.

@@ -17,9 +17,9 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.NetUtil;
 import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.internal.StringUtil;
-import io.tofunetty.afd.internal.DatagramSockets;
-import io.tofunetty.afd.internal.SocketSendBuffers;
-import io.tofunetty.afd.internal.WinsockSocket;
+import io.tofunetty.afd.internal.socket.DatagramSockets;
+import io.tofunetty.afd.internal.socket.SocketSendBuffers;
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -135,7 +135,7 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
 
     @Override
     int readBit() {
-        return AfdIoOps.DATAGRAM_READ;
+        return AfdIoOps.RECEIVE; // SIO_UDP_CONNRESET is off: no ABORT to arm
     }
 
     @Override
@@ -487,7 +487,7 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
         void inReady() {
             assert eventLoop().inEventLoop();
             ChannelConfig config = config();
-            AfdRecvHandle allocHandle = recvBufAllocHandle();
+            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
             ChannelPipeline pipeline = pipeline();
             ByteBufAllocator allocator = config.getAllocator();
             allocHandle.reset(config);

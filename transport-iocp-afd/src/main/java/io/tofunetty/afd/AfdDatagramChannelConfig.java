@@ -8,8 +8,8 @@ import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramChannelConfig;
-import io.tofunetty.afd.internal.DatagramSockets;
-import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.socket.DatagramSockets;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import java.io.IOException;
 import java.net.Inet4Address;

@@ -9,10 +9,10 @@ import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.Future;
-import io.tofunetty.afd.internal.DomainSockets;
-import io.tofunetty.afd.internal.WinsockErrors;
-import io.tofunetty.afd.internal.WinsockExceptions;
-import io.tofunetty.afd.internal.WinsockSocket;
+import io.tofunetty.afd.internal.socket.DomainSockets;
+import io.tofunetty.afd.internal.win32.Win32Errors;
+import io.tofunetty.afd.internal.socket.WinsockExceptions;
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -175,7 +175,7 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
                 }
                 connectPromise = promise;
                 connectPath = path;
-                setFlag(CONNECT_BITS);
+                setFlag(AfdIoOps.CONNECT);
                 int timeoutMillis = config().getConnectTimeoutMillis();
                 if (timeoutMillis > 0) {
                     connectTimeout = eventLoop().schedule(() -> {
@@ -200,8 +200,7 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
         @Override
         public void handle(IoRegistration reg, IoEvent event) {
             AfdIoEvent e = (AfdIoEvent) event;
-            int connectBits = AfdIoOps.SEND | AfdIoOps.CONNECT_FAIL | AfdIoOps.ABORT;
-            if (connectPromise != null && !e.isError() && !e.isLocalClose() && (e.events() & connectBits) != 0) {
+            if (connectPromise != null && !e.isError() && !e.isLocalClose() && (e.events() & AfdIoOps.CONNECT) != 0) {
                 finishConnect(e);
                 return;
             }
@@ -214,12 +213,12 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
             try {
                 int err = DomainSockets.connectError(socket);
                 if (err == 0 && e.isConnectFailed()) {
-                    err = e.win32Error() != 0 ? e.win32Error() : WinsockErrors.WSAECONNREFUSED;
+                    err = e.win32Error() != 0 ? e.win32Error() : Win32Errors.WSAECONNREFUSED;
                 }
                 if (err != 0) {
                     throw WinsockExceptions.newConnectException(err);
                 }
-                clearFlag(CONNECT_BITS);
+                clearFlag(AfdIoOps.CONNECT);
                 remote = new DomainSocketAddress(connectPath);
                 clearConnect();
                 connected(promise, wasActive);

@@ -7,7 +7,7 @@ import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DuplexChannelConfig;
-import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import java.util.Map;
 

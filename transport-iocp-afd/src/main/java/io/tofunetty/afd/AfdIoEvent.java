@@ -1,8 +1,8 @@
 package io.tofunetty.afd;
 
 import io.netty.channel.IoEvent;
-import io.tofunetty.afd.internal.NtStatus;
-import io.tofunetty.afd.internal.WinsockErrors;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 
 import java.io.IOException;
 
@@ -101,7 +101,7 @@ public final class AfdIoEvent implements IoEvent {
     public IOException toException() {
         return new IOException("AFD poll failed: NTSTATUS 0x" + String.format("%08X", ntStatus)
                 + " (" + NtStatus.name(ntStatus) + "), Win32 error " + win32Error
-                + " (" + WinsockErrors.name(win32Error) + ')');
+                + " (" + Win32Errors.name(win32Error) + ')');
     }
 
     /** Names of the set bits, e.g. "RECEIVE|DISCONNECT". */

@@ -13,13 +13,13 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
-import io.tofunetty.afd.internal.AfdDriver;
-import io.tofunetty.afd.internal.AfdPoller;
-import io.tofunetty.afd.internal.BaseSockets;
-import io.tofunetty.afd.internal.JnaAfdDriver;
-import io.tofunetty.afd.internal.Kernel32;
-import io.tofunetty.afd.internal.Mem;
-import io.tofunetty.afd.internal.PollClaims;
+import io.tofunetty.afd.internal.poll.AfdDriver;
+import io.tofunetty.afd.internal.poll.AfdPoller;
+import io.tofunetty.afd.internal.socket.BaseSockets;
+import io.tofunetty.afd.internal.poll.JnaAfdDriver;
+import io.tofunetty.afd.internal.win32.Kernel32;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.poll.PollClaims;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -263,9 +263,9 @@ public final class AfdIoHandler implements IoHandler {
         int handled = 0;
         for (int i = 0; i < n; i++) {
             long e = entries + (long) i * Kernel32.OVERLAPPED_ENTRY_SIZE;
-            long key = Mem.getLong(e);
+            long key = Mem.getLong(e + Kernel32.OVERLAPPED_ENTRY_COMPLETION_KEY);
             if (key == AfdDriver.KEY_AFD) {
-                handled += poller.complete(Mem.getLong(e + 8), sink);
+                handled += poller.complete(Mem.getLong(e + Kernel32.OVERLAPPED_ENTRY_OVERLAPPED), sink);
             } else if (key != AfdDriver.KEY_WAKE) {
                 logger.debug("ignoring completion with unknown key {}", key);
             }

@@ -29,16 +29,29 @@ public final class AfdIoOps implements IoOps {
     /** A non-blocking connect failed; {@link AfdIoEvent#ntStatus()} carries the reason as a hint (read SO_ERROR). */
     public static final int CONNECT_FAIL = 0x100;
 
-    /** What a stream channel arms for reading: data, end of stream, or a reset that the read surfaces. */
-    public static final int READ = RECEIVE | DISCONNECT | ABORT;
-    /** What a stream channel arms when its send buffer is full. */
-    public static final int WRITE = SEND | ABORT;
-    /** What a connecting channel arms: success is SEND, failure CONNECT_FAIL. */
-    public static final int CONNECT = SEND | CONNECT_FAIL;
-    /** What a listener arms. */
-    public static final int ACCEPT_OPS = ACCEPT | ABORT;
-    /** What a datagram channel arms for reading (after SIO_UDP_CONNRESET = FALSE). */
-    public static final int DATAGRAM_READ = RECEIVE;
+    /*
+     * The composites below are the only place the channels' interest is spelled out. ABORT (a reset) reaches a
+     * channel in one of three ways, decided by what it has armed when the reset happens:
+     *
+     *   armed when ABORT fires        handled by                        then
+     *   CONNECT (connecting)          finishConnect: the connect fails   connect bits cleared, channel closed
+     *     or SEND (writing)             or the flush fails on send()     (WSAECONNRESET)
+     *   STICKY (active stream)        the read: recv() reports the       ABORT cleared once the input is shut
+     *                                   reset (or Wine's EOF, turned       down; kept while data sent before the
+     *                                   into WSAECONNRESET)                RST is still unread (it is sticky)
+     *   neither (listener, datagram)  never armed, never reported        -
+     *
+     * AbstractAfdChannel.AbstractAfdUnsafe#handle applies this table; docs/afd-transport-internals.md explains it.
+     */
+    /** Sticky end-of-connection bits an active stream channel keeps armed until it has handled them. */
+    public static final int STICKY = DISCONNECT | ABORT;
+    /** What an active stream channel arms while it reads: data, end of stream, or a reset that the read surfaces. */
+    public static final int READ = RECEIVE | STICKY;
+    /**
+     * What a connecting channel arms, and nothing else until it is active: success is SEND, failure CONNECT_FAIL,
+     * and ABORT a reset before the connect could be reported.
+     */
+    public static final int CONNECT = SEND | CONNECT_FAIL | ABORT;
 
     /** Every bit a registration may request. */
     public static final int VALID_BITS = RECEIVE | SEND | DISCONNECT | ABORT | LOCAL_CLOSE | ACCEPT | CONNECT_FAIL;

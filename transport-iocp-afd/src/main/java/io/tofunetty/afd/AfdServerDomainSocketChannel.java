@@ -3,8 +3,8 @@ package io.tofunetty.afd;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.tofunetty.afd.internal.DomainSockets;
-import io.tofunetty.afd.internal.WinsockSocket;
+import io.tofunetty.afd.internal.socket.DomainSockets;
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.io.IOException;
 import java.net.SocketAddress;

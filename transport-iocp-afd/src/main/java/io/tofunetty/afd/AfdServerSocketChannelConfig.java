@@ -8,7 +8,7 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ServerSocketChannelConfig;
 import io.netty.util.NetUtil;
-import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import java.io.IOException;
 import java.util.Map;

@@ -8,7 +8,7 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.internal.PlatformDependent;
-import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import java.io.IOException;
 import java.util.List;

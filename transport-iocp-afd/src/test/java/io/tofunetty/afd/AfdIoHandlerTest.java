@@ -4,10 +4,10 @@ import io.netty.channel.IoHandle;
 import io.netty.channel.IoRegistration;
 import io.tofunetty.afd.FakeLoop.Ctx;
 import io.tofunetty.afd.FakeLoop.TestHandle;
-import io.tofunetty.afd.internal.FakeKernel;
-import io.tofunetty.afd.internal.NtStatus;
-import io.tofunetty.afd.internal.PollClaims;
-import io.tofunetty.afd.internal.WinsockErrors;
+import io.tofunetty.afd.internal.poll.FakeKernel;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.poll.PollClaims;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,19 +53,20 @@ class AfdIoHandlerTest {
         assertThat(loop.runNow()).isEqualTo(1);
         assertThat(h.events).containsExactly("RECEIVE"); // SEND was not asked for
 
-        h.registration.submit(AfdIoOps.valueOf(AfdIoOps.WRITE)); // replaces READ
+        h.registration.submit(AfdIoOps.valueOf(AfdIoOps.SEND | AfdIoOps.ABORT)); // replaces READ
         k.clear(s, AfdIoOps.RECEIVE);
         loop.runNow(); // re-armed with WRITE: the socket is writable at once
         assertThat(h.events).containsExactly("RECEIVE", "SEND");
         loop.runNow(); // level-triggered: still writable, reported again
         assertThat(h.events).containsExactly("RECEIVE", "SEND", "SEND");
-        assertThat(k.armsOf(s).get(k.armsOf(s).size() - 1).mask).isEqualTo(AfdIoOps.WRITE | AfdIoOps.LOCAL_CLOSE);
+        assertThat(k.armsOf(s).get(k.armsOf(s).size() - 1).mask)
+                .isEqualTo(AfdIoOps.SEND | AfdIoOps.ABORT | AfdIoOps.LOCAL_CLOSE);
     }
 
     @Test
     void s6_7_localClose_handleSeesLocalCloseThenUnregisteredAndItsCancelStillCounts() throws Exception {
         long s = k.newSocket();
-        TestHandle h = register(s, AfdIoOps.DATAGRAM_READ);
+        TestHandle h = register(s, AfdIoOps.RECEIVE);
         loop.runNow();
         k.closeSocket(s);
         loop.runNow();
@@ -108,7 +109,7 @@ class AfdIoHandlerTest {
     @Test
     void s6_12_connectFailCarriesThePerHandleStatusAndItsWin32Error() throws Exception {
         long s = k.newSocket();
-        TestHandle h = register(s, AfdIoOps.CONNECT);
+        TestHandle h = register(s, AfdIoOps.SEND | AfdIoOps.CONNECT_FAIL);
         AfdIoEvent[] seen = new AfdIoEvent[1];
         h.onEvent = e -> seen[0] = new AfdIoEvent(e.events(), e.ntStatus(), e.win32Error(), e.isError());
         loop.runNow();
@@ -118,7 +119,7 @@ class AfdIoHandlerTest {
         assertThat(seen[0].isConnectFailed()).isTrue();
         assertThat(seen[0].isError()).isFalse();
         assertThat(seen[0].ntStatus()).isEqualTo(NtStatus.CONNECTION_REFUSED);
-        assertThat(seen[0].win32Error()).isEqualTo(WinsockErrors.ERROR_CONNECTION_REFUSED);
+        assertThat(seen[0].win32Error()).isEqualTo(Win32Errors.ERROR_CONNECTION_REFUSED);
     }
 
     @Test
@@ -316,7 +317,7 @@ class AfdIoHandlerTest {
         for (int i = 0; i < 20; i++) {
             long s = k.newSocket();
             k.signal(s, AfdIoOps.SEND);
-            handles.add(register(s, AfdIoOps.WRITE));
+            handles.add(register(s, AfdIoOps.SEND | AfdIoOps.ABORT));
         }
         assertThat(loop.runNow()).isEqualTo(20); // 4 + 8 + 8: ready-at-arm packets all dispatched
         assertThat(handles).allSatisfy(h -> assertThat(h.events).containsExactly("SEND"));
@@ -339,7 +340,7 @@ class AfdIoHandlerTest {
         for (int i = 0; i < sockets.length; i++) {
             sockets[i] = k.newSocket();
         }
-        int[] masks = {AfdIoOps.READ, AfdIoOps.READ | AfdIoOps.SEND, AfdIoOps.WRITE, 0};
+        int[] masks = {AfdIoOps.READ, AfdIoOps.READ | AfdIoOps.SEND, AfdIoOps.SEND | AfdIoOps.ABORT, 0};
         TestHandle[] live = new TestHandle[sockets.length];
         for (int cycle = 0; cycle < 10_000; cycle++) {
             int i = cycle % sockets.length;

@@ -16,11 +16,9 @@ class AfdIoOpsTest {
         assertThat(AfdIoOps.LOCAL_CLOSE).isEqualTo(0x20);
         assertThat(AfdIoOps.ACCEPT).isEqualTo(0x80);
         assertThat(AfdIoOps.CONNECT_FAIL).isEqualTo(0x100);
+        assertThat(AfdIoOps.STICKY).isEqualTo(0x18);
         assertThat(AfdIoOps.READ).isEqualTo(0x19);
-        assertThat(AfdIoOps.WRITE).isEqualTo(0x14);
-        assertThat(AfdIoOps.CONNECT).isEqualTo(0x104);
-        assertThat(AfdIoOps.ACCEPT_OPS).isEqualTo(0x90);
-        assertThat(AfdIoOps.DATAGRAM_READ).isEqualTo(0x1);
+        assertThat(AfdIoOps.CONNECT).isEqualTo(0x114);
     }
 
     @Test

@@ -11,11 +11,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
-import io.tofunetty.afd.internal.DomainSockets;
-import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockErrors;
-import io.tofunetty.afd.internal.WinsockExceptions;
-import io.tofunetty.afd.internal.WinsockSocket.FastLoopbackConnect;
+import io.tofunetty.afd.internal.socket.SocketHandles;
+import io.tofunetty.afd.internal.socket.DomainSockets;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.win32.Win32Errors;
+import io.tofunetty.afd.internal.socket.WinsockExceptions;
+import io.tofunetty.afd.internal.socket.WinsockSocket.FastLoopbackConnect;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,7 +84,7 @@ class AfdListenerAndConnectSemanticsTest {
     }
 
     private static long kernelOption(Channel channel, int option) throws Exception {
-        return Winsock.getIntOption(((AfdIoHandle) channel.unsafe()).socket(), Winsock.SOL_SOCKET, option);
+        return SocketHandles.getIntOption(((AfdIoHandle) channel.unsafe()).socket(), Winsock.SOL_SOCKET, option);
     }
 
     // ------------------------------------------------------------------------------------ 1. exclusive bind
@@ -96,7 +97,7 @@ class AfdListenerAndConnectSemanticsTest {
             ChannelFuture second = afdListener(taken);
             assertThat(second.cause()).as("a second AFD listener").isInstanceOf(BindException.class)
                     .hasMessageContaining(taken.toString()).hasMessageContaining("WSAEADDRINUSE");
-            assertThat(WinsockExceptions.errorCode(second.cause())).isEqualTo(WinsockErrors.WSAEADDRINUSE);
+            assertThat(WinsockExceptions.errorCode(second.cause())).isEqualTo(Win32Errors.WSAEADDRINUSE);
             assertThat(second.channel().closeFuture().await(5, TimeUnit.SECONDS)).as("closed after the failure").isTrue();
 
             try (ServerSocketChannel nio = ServerSocketChannel.open()) {
@@ -105,11 +106,11 @@ class AfdListenerAndConnectSemanticsTest {
             }
 
             // The port hijack Windows allows without exclusive bind: a socket with the kernel's SO_REUSEADDR on.
-            long hijacker = Winsock.newTcpSocket(false);
+            long hijacker = SocketHandles.newTcpSocket(false);
             try {
-                Winsock.setIntOption(hijacker, Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR, 1);
-                assertThatThrownBy(() -> Winsock.bind(hijacker, taken)).as("a raw socket with SO_REUSEADDR")
-                        .isInstanceOf(WinsockErrors.WinsockException.class);
+                SocketHandles.setIntOption(hijacker, Winsock.SOL_SOCKET, Winsock.SO_REUSEADDR, 1);
+                assertThatThrownBy(() -> WinSockets.bind(hijacker, taken)).as("a raw socket with SO_REUSEADDR")
+                        .isInstanceOf(IOException.class);
             } finally {
                 Winsock.closesocket(hijacker);
             }

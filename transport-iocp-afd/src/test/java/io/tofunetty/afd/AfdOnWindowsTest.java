@@ -8,15 +8,15 @@ import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.tofunetty.afd.WinSockets.SocketHandle;
-import io.tofunetty.afd.internal.AfdDriver;
-import io.tofunetty.afd.internal.AfdPoller;
-import io.tofunetty.afd.internal.BaseSockets;
-import io.tofunetty.afd.internal.JnaAfdDriver;
-import io.tofunetty.afd.internal.Kernel32;
-import io.tofunetty.afd.internal.Mem;
-import io.tofunetty.afd.internal.NtStatus;
-import io.tofunetty.afd.internal.PollClaims;
-import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.poll.AfdDriver;
+import io.tofunetty.afd.internal.poll.AfdPoller;
+import io.tofunetty.afd.internal.socket.BaseSockets;
+import io.tofunetty.afd.internal.poll.JnaAfdDriver;
+import io.tofunetty.afd.internal.win32.Kernel32;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.poll.PollClaims;
+import io.tofunetty.afd.internal.win32.Winsock;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.Test;
 
@@ -254,7 +254,7 @@ class AfdOnWindowsTest {
                     acceptEvents.incrementAndGet();
                     try {
                         long s;
-                        while ((s = Winsock.acceptNonBlocking(listener)) != Winsock.INVALID_SOCKET) {
+                        while ((s = WinSockets.acceptNonBlocking(listener)) != Winsock.INVALID_SOCKET) {
                             synchronized (accepted) {
                                 accepted.add(s);
                             }
@@ -266,7 +266,7 @@ class AfdOnWindowsTest {
             };
             IoRegistration reg = loop.register(handle).get(10, TimeUnit.SECONDS);
             handle.registration = reg;
-            reg.submit(AfdIoOps.valueOf(AfdIoOps.ACCEPT_OPS));
+            reg.submit(AfdIoOps.valueOf(AfdIoOps.ACCEPT | AfdIoOps.ABORT));
             for (int i = 1; i <= 100; i++) {
                 long client = WinSockets.connectTo(listener);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -308,7 +308,7 @@ class AfdOnWindowsTest {
             }
             AfdIoHandler handler = factory.handler;
             int start = handler.slotsInUse();
-            int[] masks = {AfdIoOps.READ, AfdIoOps.READ | AfdIoOps.SEND, AfdIoOps.WRITE, 0};
+            int[] masks = {AfdIoOps.READ, AfdIoOps.READ | AfdIoOps.SEND, AfdIoOps.SEND | AfdIoOps.ABORT, 0};
             SocketHandle[] live = new SocketHandle[sockets.length];
             AtomicInteger events = new AtomicInteger();
             for (int cycle = 0; cycle < 10_000; cycle++) {
@@ -368,7 +368,7 @@ class AfdOnWindowsTest {
             loop.submit(() -> {
                 for (SocketHandle h : handles) {
                     h.registration = loop.register(h).getNow();
-                    h.registration.submit(AfdIoOps.valueOf(AfdIoOps.DATAGRAM_READ));
+                    h.registration.submit(AfdIoOps.valueOf(AfdIoOps.RECEIVE));
                 }
             }).get(60, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -4,8 +4,8 @@ import io.netty.channel.IoEvent;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoRegistration;
 import io.netty.util.concurrent.ThreadAwareExecutor;
-import io.tofunetty.afd.internal.FakeKernel;
-import io.tofunetty.afd.internal.PollClaims;
+import io.tofunetty.afd.internal.poll.FakeKernel;
+import io.tofunetty.afd.internal.poll.PollClaims;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,12 +2,17 @@ package io.tofunetty.afd;
 
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
-import io.tofunetty.afd.internal.Mem;
-import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.socket.SocketHandles;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.socket.SockAddrs;
+import io.tofunetty.afd.internal.win32.Win32Errors;
+import io.tofunetty.afd.internal.socket.WinsockExceptions;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -20,16 +25,16 @@ final class WinSockets {
 
     /** A non-blocking listener on 127.0.0.1:0. */
     static long listener() throws IOException {
-        long l = Winsock.newTcpSocket(false);
-        Winsock.bind(l, LOOPBACK_ANY_PORT);
-        Winsock.listenOrThrow(l, 128);
+        long l = SocketHandles.newTcpSocket(false);
+        bind(l, LOOPBACK_ANY_PORT);
+        listenOrThrow(l, 128);
         return l;
     }
 
     /** A non-blocking client whose connect to {@code listener} is under way (or done). */
     static long connectTo(long listener) throws IOException {
-        long c = Winsock.newTcpSocket(false);
-        Winsock.connect(c, Winsock.localAddress(listener));
+        long c = SocketHandles.newTcpSocket(false);
+        connect(c, localAddress(listener));
         return c;
     }
 
@@ -37,9 +42,9 @@ final class WinSockets {
     static long acceptWithin5s(long listener) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
-            long s = Winsock.acceptNonBlocking(listener);
+            long s = acceptNonBlocking(listener);
             if (s != Winsock.INVALID_SOCKET) {
-                Winsock.setNonBlocking(s, true);
+                SocketHandles.setNonBlocking(s, true);
                 return s;
             }
             Thread.sleep(1);
@@ -56,8 +61,8 @@ final class WinSockets {
 
     /** A non-blocking UDP socket bound to 127.0.0.1:0. */
     static long boundUdp() throws IOException {
-        long u = Winsock.newUdpSocket(false);
-        Winsock.bind(u, LOOPBACK_ANY_PORT);
+        long u = SocketHandles.newUdpSocket(false);
+        bind(u, LOOPBACK_ANY_PORT);
         return u;
     }
 
@@ -123,6 +128,85 @@ final class WinSockets {
                 }
                 Winsock.closesocket(socket);
             }
+        }
+    }
+
+    // Socket-level helpers for tests that drive raw sockets (the transport itself goes through WinsockSocket).
+
+    static void bind(long s, SocketAddress address) throws IOException {
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
+        try {
+            int len = SockAddrs.write(address, sa);
+            if (Winsock.bind(s, sa, len) != 0) {
+                throw WinsockExceptions.newException("bind(" + address + ')', Winsock.lastError());
+            }
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    static void listenOrThrow(long s, int backlog) throws IOException {
+        if (Winsock.listen(s, backlog) != 0) {
+            throw WinsockExceptions.newException("listen", Winsock.lastError());
+        }
+    }
+
+    /**
+     * Starts a non-blocking connect. Returns true when connected at once, false when in progress (arm
+     * {@code AfdIoOps.CONNECT}; WSAEALREADY, a connect still under way, counts as in progress too).
+     */
+    static boolean connect(long s, SocketAddress address) throws IOException {
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
+        try {
+            int len = SockAddrs.write(address, sa);
+            if (Winsock.connect(s, sa, len) == 0) {
+                return true;
+            }
+            int err = Winsock.lastError();
+            if (err == Win32Errors.WSAEWOULDBLOCK || err == Win32Errors.WSAEINPROGRESS
+                    || err == Win32Errors.WSAEALREADY) {
+                return false;
+            }
+            throw WinsockExceptions.newException("connect(" + address + ')', err);
+        } finally {
+            Mem.free(sa);
+        }
+    }
+
+    /** Accepts one connection: the new SOCKET, or INVALID_SOCKET when none is pending. */
+    static long acceptNonBlocking(long listener) throws IOException {
+        long s = Winsock.accept(listener, 0, 0);
+        if (s == Winsock.INVALID_SOCKET) {
+            int err = Winsock.lastError();
+            if (err == Win32Errors.WSAEWOULDBLOCK) {
+                return Winsock.INVALID_SOCKET;
+            }
+            throw WinsockExceptions.newException("accept", err);
+        }
+        return s;
+    }
+
+    static InetSocketAddress localAddress(long s) throws IOException {
+        return (InetSocketAddress) socketAddress(s, true);
+    }
+
+    static InetSocketAddress remoteAddress(long s) throws IOException {
+        return (InetSocketAddress) socketAddress(s, false);
+    }
+
+    /** getsockname / getpeername decoded by {@link SockAddrs#read}. */
+    static SocketAddress socketAddress(long s, boolean local) throws IOException {
+        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE + 8);
+        try {
+            long lenCell = sa + SockAddrs.STORAGE_SIZE;
+            Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
+            int rc = local ? Winsock.getsockname(s, sa, lenCell) : Winsock.getpeername(s, sa, lenCell);
+            if (rc != 0) {
+                throw WinsockExceptions.newException(local ? "getsockname" : "getpeername", Winsock.lastError());
+            }
+            return SockAddrs.read(sa, Mem.getInt(lenCell));
+        } finally {
+            Mem.free(sa);
         }
     }
 }

@@ -4,7 +4,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelId;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.tofunetty.afd.internal.AfdCounters;
+import io.tofunetty.afd.internal.poll.AfdCounters;
 import io.tofunetty.codec.OpCode;
 import io.tofunetty.codec.TofuMessage;
 import io.tofunetty.testkit.WindowsTier;

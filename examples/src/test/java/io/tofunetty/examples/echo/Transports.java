@@ -1,6 +1,6 @@
 package io.tofunetty.examples.echo;
 
-import io.tofunetty.afd.internal.DomainSockets;
+import io.tofunetty.afd.internal.socket.DomainSockets;
 
 import java.util.Arrays;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.tofunetty.afd.Afd;
 import io.tofunetty.afd.AfdIoHandlerOptions;
-import io.tofunetty.afd.internal.NativeCallCounter;
+import io.tofunetty.afd.internal.win32.NativeCallCounter;
 import io.tofunetty.integration.bench.alt.AltDesign;
 
 import java.io.IOException;

@@ -9,7 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.tofunetty.afd.AfdIoHandlerOptions;
-import io.tofunetty.afd.internal.NativeCallCounter;
+import io.tofunetty.afd.internal.win32.NativeCallCounter;
 import io.tofunetty.integration.bench.alt.AltCalls;
 import io.tofunetty.integration.bench.alt.AltRig;
 

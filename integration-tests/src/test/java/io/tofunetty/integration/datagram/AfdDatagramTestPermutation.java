@@ -11,7 +11,7 @@ import io.netty.testsuite.transport.socket.SocketTestPermutation;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tofunetty.afd.AfdDatagramChannel;
 import io.tofunetty.afd.AfdIoHandler;
-import io.tofunetty.afd.internal.DomainSockets;
+import io.tofunetty.afd.internal.socket.DomainSockets;
 
 import java.util.List;
 

@@ -7,7 +7,7 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.testsuite.transport.TestsuitePermutation;
 import io.netty.testsuite.transport.socket.SocketRstTest;
 import io.tofunetty.afd.AfdIoHandler;
-import io.tofunetty.afd.internal.DomainSockets;
+import io.tofunetty.afd.internal.socket.DomainSockets;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;

@@ -1,6 +1,6 @@
 package io.tofunetty.handlers.internal;
 
-import io.tofunetty.afd.internal.SocketFiles;
+import io.tofunetty.afd.internal.socket.SocketFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

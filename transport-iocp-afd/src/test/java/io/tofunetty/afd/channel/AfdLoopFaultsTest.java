@@ -19,7 +19,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.tofunetty.afd.AfdIoHandler;
 import io.tofunetty.afd.AfdServerSocketChannel;
 import io.tofunetty.afd.AfdSocketChannel;
-import io.tofunetty.afd.internal.AfdCounters;
+import io.tofunetty.afd.internal.poll.AfdCounters;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

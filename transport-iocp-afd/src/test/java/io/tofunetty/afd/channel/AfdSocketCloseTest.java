@@ -17,18 +17,19 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.tofunetty.afd.internal.socket.SocketHandles;
 import io.tofunetty.afd.AfdDatagramChannel;
 import io.tofunetty.afd.AfdIoHandler;
 import io.tofunetty.afd.AfdServerSocketChannel;
 import io.tofunetty.afd.AfdSocketChannel;
-import io.tofunetty.afd.internal.AfdCounters;
-import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockErrors;
-import io.tofunetty.afd.internal.WinsockSocket;
+import io.tofunetty.afd.internal.poll.AfdCounters;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -181,9 +182,9 @@ class AfdSocketCloseTest {
                 int openBefore = AfdCounters.openSockets();
                 socket.close(); // non-blocking with SO_LINGER > 0: Windows would answer WSAEWOULDBLOCK and keep it
                 assertThat(AfdCounters.openSockets()).isEqualTo(openBefore - 1);
-                assertThatThrownBy(() -> Winsock.getIntOption(handle, Winsock.SOL_SOCKET, Winsock.SO_TYPE))
+                assertThatThrownBy(() -> SocketHandles.getIntOption(handle, Winsock.SOL_SOCKET, Winsock.SO_TYPE))
                         .as("the handle value after the close")
-                        .isInstanceOf(WinsockErrors.WinsockException.class).hasMessageContaining("WSAENOTSOCK");
+                        .isInstanceOf(IOException.class).hasMessageContaining("WSAENOTSOCK");
                 assertThat(peer.getInputStream().read()).as("the peer sees a graceful end of stream").isEqualTo(-1);
             }
         }

@@ -5,7 +5,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
-import io.tofunetty.afd.internal.SocketSendBuffers;
+import io.tofunetty.afd.internal.socket.SocketSendBuffers;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.tofunetty.afd.channel;
 
 import com.sun.jna.Function;
 import com.sun.jna.Memory;
-import io.tofunetty.afd.internal.AfdCounters;
+import io.tofunetty.afd.internal.poll.AfdCounters;
 
 import java.util.concurrent.TimeUnit;
 

@@ -1,6 +1,6 @@
 package io.tofunetty.afd.channel;
 
-import io.tofunetty.afd.internal.WinsockExceptions;
+import io.tofunetty.afd.internal.socket.WinsockExceptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.tofunetty.afd.datagram;
 
 import io.netty.channel.unix.DomainSocketAddress;
-import io.tofunetty.afd.internal.DatagramSockets;
-import io.tofunetty.afd.internal.DomainSockets;
+import io.tofunetty.afd.internal.socket.DatagramSockets;
+import io.tofunetty.afd.internal.socket.DomainSockets;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

@@ -23,11 +23,11 @@ import io.tofunetty.afd.AfdChannels;
 import io.tofunetty.afd.AfdDomainSocketChannel;
 import io.tofunetty.afd.AfdIoHandler;
 import io.tofunetty.afd.AfdServerDomainSocketChannel;
-import io.tofunetty.afd.internal.DomainSockets;
-import io.tofunetty.afd.internal.SocketFiles;
-import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockErrors;
-import io.tofunetty.afd.internal.WinsockExceptions;
+import io.tofunetty.afd.internal.socket.DomainSockets;
+import io.tofunetty.afd.internal.socket.SocketFiles;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.win32.Win32Errors;
+import io.tofunetty.afd.internal.socket.WinsockExceptions;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,7 +91,7 @@ class AfdDomainSocketChannelTest {
             assertThat(t).isInstanceOf(ChannelException.class)
                     .hasMessageContaining("AF_UNIX").hasMessageContaining("WSAEAFNOSUPPORT")
                     .hasMessageContaining("Wine " + WINE);
-            assertThat(WinsockExceptions.errorCode(t)).isEqualTo(WinsockErrors.WSAEAFNOSUPPORT);
+            assertThat(WinsockExceptions.errorCode(t)).isEqualTo(Win32Errors.WSAEAFNOSUPPORT);
         }
     }
 
@@ -123,10 +123,10 @@ class AfdDomainSocketChannelTest {
         Throwable jdk = catchThrowable(() -> ServerSocketChannel.open(StandardProtocolFamily.UNIX).close());
         if (WINE != null) {
             assertThat(s).isEqualTo(Winsock.INVALID_SOCKET);
-            assertThat(err).as(WinsockErrors.describe(err)).isEqualTo(WinsockErrors.WSAEAFNOSUPPORT);
+            assertThat(err).as(Win32Errors.describe(err)).isEqualTo(Win32Errors.WSAEAFNOSUPPORT);
             assertThat(jdk).isInstanceOf(UnsupportedOperationException.class);
         } else {
-            assertThat(s).as("WSASocketW(AF_UNIX): " + WinsockErrors.describe(err)).isNotEqualTo(Winsock.INVALID_SOCKET);
+            assertThat(s).as("WSASocketW(AF_UNIX): " + Win32Errors.describe(err)).isNotEqualTo(Winsock.INVALID_SOCKET);
             Winsock.closesocket(s);
             assertThat(jdk).isNull();
         }
@@ -303,7 +303,7 @@ class AfdDomainSocketChannelTest {
             ChannelFuture bind = new ServerBootstrap().group(group).channel(AfdServerDomainSocketChannel.class)
                     .childHandler(new ChannelInboundHandlerAdapter())
                     .bind(new DomainSocketAddress(newPath().toString())).await();
-            assertThat(WinsockExceptions.errorCode(bind.cause())).isEqualTo(WinsockErrors.WSAEAFNOSUPPORT);
+            assertThat(WinsockExceptions.errorCode(bind.cause())).isEqualTo(Win32Errors.WSAEAFNOSUPPORT);
             return;
         }
         // A socket file left behind (the JDK's listener does not delete its file on close): refused as NIO refuses
@@ -455,7 +455,7 @@ class AfdDomainSocketChannelTest {
         assertThatThrownBy(() -> DomainSockets.path(new DomainSocketAddress("")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
         assertThat(DomainSockets.path(UnixDomainSocketAddress.of("C:\\x\\y.sock"))).isEqualTo("C:\\x\\y.sock");
-        assertThatThrownBy(() -> io.tofunetty.afd.internal.SockAddrs.writeUn("x".repeat(108), 0))
+        assertThatThrownBy(() -> io.tofunetty.afd.internal.socket.SockAddrs.writeUn("x".repeat(108), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than 107");
     }
 }

@@ -1,9 +1,10 @@
 package io.tofunetty.integration.bench.alt;
 
-import io.tofunetty.afd.internal.Kernel32;
-import io.tofunetty.afd.internal.Mem;
-import io.tofunetty.afd.internal.Ntdll;
-import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.socket.SocketHandles;
+import io.tofunetty.afd.internal.win32.Kernel32;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Ntdll;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -84,7 +85,7 @@ final class AfdPollLoop extends AltLoop {
     void startReceiving(AltConnection c) {
         long base;
         try {
-            base = Winsock.ioctlHandle(c.socket, Winsock.SIO_BASE_HANDLE);
+            base = SocketHandles.ioctlHandle(c.socket, Winsock.SIO_BASE_HANDLE);
         } catch (Exception e) {
             fail(c, "SIO_BASE_HANDLE: " + e.getMessage(), 0);
             return;

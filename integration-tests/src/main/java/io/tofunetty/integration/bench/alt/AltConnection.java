@@ -1,8 +1,8 @@
 package io.tofunetty.integration.bench.alt;
 
-import io.tofunetty.afd.internal.Mem;
-import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 
 /**
  * One connected socket on a prototype loop: its native block (two OVERLAPPEDs, two WSABUFs, out-cells), what the
@@ -114,7 +114,7 @@ final class AltConnection {
         int n = Winsock.send(socket, out, outLength, 0);
         if (n == Winsock.SOCKET_ERROR) {
             int err = Winsock.lastError();
-            if (err != WinsockErrors.WSAEWOULDBLOCK) {
+            if (err != Win32Errors.WSAEWOULDBLOCK) {
                 loop.fail(this, "send", err);
                 return;
             }
@@ -140,7 +140,7 @@ final class AltConnection {
         int n = Winsock.send(socket, address, length, 0);
         if (n == Winsock.SOCKET_ERROR) {
             int err = Winsock.lastError();
-            if (err != WinsockErrors.WSAEWOULDBLOCK) {
+            if (err != Win32Errors.WSAEWOULDBLOCK) {
                 loop.fail(this, "send", err);
                 return;
             }
@@ -187,7 +187,7 @@ final class AltConnection {
 
     private void postFlight() {
         while (true) {
-            Winsock.putWsaBuf(block + SEND_WSABUF, flight + flightOffset, flightLength - flightOffset);
+            AltSockets.putWsaBuf(block + SEND_WSABUF, flight + flightOffset, flightLength - flightOffset);
             Mem.zero(block + SEND_OV, 32);
             AltCalls.count(AltCalls.WSASEND);
             int rc = Winsock.WSASend(socket, block + SEND_WSABUF, 1, block + SEND_BYTES, 0, block + SEND_OV, 0);
@@ -198,7 +198,7 @@ final class AltConnection {
                 }
                 return;
             }
-            if (rc == 0 || Winsock.lastError() == WinsockErrors.ERROR_IO_PENDING) {
+            if (rc == 0 || Winsock.lastError() == Win32Errors.ERROR_IO_PENDING) {
                 sendPending = true;
                 return;
             }

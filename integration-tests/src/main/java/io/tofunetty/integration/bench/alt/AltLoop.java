@@ -1,9 +1,9 @@
 package io.tofunetty.integration.bench.alt;
 
-import io.tofunetty.afd.internal.Kernel32;
-import io.tofunetty.afd.internal.Mem;
-import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Kernel32;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +96,7 @@ abstract class AltLoop implements Runnable {
     /** Loop thread: reports the failure and closes the connection. */
     final void fail(AltConnection c, String what, int error) {
         if (!c.closed && !stopping) {
-            errors.accept(name + ": " + what + (error != 0 ? " failed: " + WinsockErrors.name(error) : ""));
+            errors.accept(name + ": " + what + (error != 0 ? " failed: " + Win32Errors.name(error) : ""));
         }
         close(c);
     }
@@ -165,7 +165,7 @@ abstract class AltLoop implements Runnable {
             int ok = Kernel32.GetQueuedCompletionStatusEx(port, entries, BATCH, removedCell, timeout, 0);
             if (ok == 0) {
                 int err = Kernel32.lastError();
-                if (err == WinsockErrors.WAIT_TIMEOUT) {
+                if (err == Win32Errors.WAIT_TIMEOUT) {
                     if (!stopping) {
                         timer();
                     }
@@ -274,7 +274,7 @@ abstract class AltLoop implements Runnable {
                 return true;
             } else {
                 int err = Winsock.lastError();
-                if (err != WinsockErrors.WSAEWOULDBLOCK) {
+                if (err != Win32Errors.WSAEWOULDBLOCK) {
                     fail(c, "recv", err);
                     return true;
                 }

@@ -1,8 +1,9 @@
 package io.tofunetty.integration.bench.alt;
 
-import io.tofunetty.afd.internal.Mem;
-import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockErrors;
+import io.tofunetty.afd.internal.socket.SocketHandles;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -77,13 +78,13 @@ public final class AltRig implements AutoCloseable {
         }
         this.design = design;
         phase = new Phase(size, window);
-        listener = Winsock.newTcpSocket(false);
+        listener = SocketHandles.newTcpSocket(false);
         AltLoop s = null;
         AltLoop c = null;
         try {
-            Winsock.bind(listener, new InetSocketAddress("127.0.0.1", 0));
-            Winsock.listenOrThrow(listener, 1024);
-            address = Winsock.localAddress(listener);
+            AltSockets.bind(listener, new InetSocketAddress("127.0.0.1", 0));
+            AltSockets.listen(listener, 1024);
+            address = AltSockets.address(listener, true);
             s = design.newLoop(design.transportName + "-server", this::fail);
             c = design.newLoop(design.transportName + "-client", this::fail);
         } catch (IOException | RuntimeException e) {
@@ -137,23 +138,23 @@ public final class AltRig implements AutoCloseable {
             long[] accepted = new long[batch];
             try {
                 for (int i = 0; i < batch; i++) {
-                    clients[i] = Winsock.newTcpSocket(false);
-                    Winsock.connect(clients[i], address);
+                    clients[i] = SocketHandles.newTcpSocket(false);
+                    AltSockets.connect(clients[i], address);
                 }
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
                 for (int i = 0; i < batch; i++) {
-                    while ((accepted[i] = Winsock.acceptNonBlocking(listener)) == Winsock.INVALID_SOCKET) {
+                    while ((accepted[i] = AltSockets.acceptNonBlocking(listener)) == Winsock.INVALID_SOCKET) {
                         if (System.nanoTime() > deadline) {
                             throw new IOException("accept: nothing within " + TIMEOUT_MS + " ms");
                         }
                         Thread.sleep(1);
                     }
-                    Winsock.setNonBlocking(accepted[i], true);
-                    Winsock.setIntOption(accepted[i], Winsock.IPPROTO_TCP, Winsock.TCP_NODELAY, 1);
+                    SocketHandles.setNonBlocking(accepted[i], true);
+                    SocketHandles.setIntOption(accepted[i], Winsock.IPPROTO_TCP, Winsock.TCP_NODELAY, 1);
                 }
                 for (int i = 0; i < batch; i++) {
                     awaitConnected(clients[i], deadline);
-                    Winsock.setIntOption(clients[i], Winsock.IPPROTO_TCP, Winsock.TCP_NODELAY, 1);
+                    SocketHandles.setIntOption(clients[i], Winsock.IPPROTO_TCP, Winsock.TCP_NODELAY, 1);
                 }
             } catch (IOException | InterruptedException | RuntimeException e) {
                 for (int i = 0; i < batch; i++) {
@@ -199,9 +200,9 @@ public final class AltRig implements AutoCloseable {
     private static void awaitConnected(long s, long deadline) throws IOException, InterruptedException {
         while (true) {
             try {
-                Winsock.remoteAddress(s);
+                AltSockets.address(s, false);
                 return;
-            } catch (WinsockErrors.WinsockException e) {
+            } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("connect did not complete: " + e.getMessage(), e);
                 }

@@ -1,9 +1,9 @@
 package io.tofunetty.integration.bench.alt;
 
-import io.tofunetty.afd.internal.Kernel32;
-import io.tofunetty.afd.internal.Mem;
-import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Kernel32;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 
 import java.util.function.Consumer;
 
@@ -48,12 +48,12 @@ final class CompletionLoop extends AltLoop {
         while (!c.closed) {
             if (c.zeroByteReceive) {
                 // any valid address will do for a zero-length buffer: the connection's own block
-                Winsock.putWsaBuf(c.block + AltConnection.RECV_WSABUF, c.block, 0);
+                AltSockets.putWsaBuf(c.block + AltConnection.RECV_WSABUF, c.block, 0);
             } else {
                 if (c.receiveBuffer == 0) {
                     c.allocateReceiveBuffer(bufferSize);
                 }
-                Winsock.putWsaBuf(c.block + AltConnection.RECV_WSABUF, c.receiveBuffer, c.receiveBufferSize);
+                AltSockets.putWsaBuf(c.block + AltConnection.RECV_WSABUF, c.receiveBuffer, c.receiveBufferSize);
             }
             Mem.putInt(c.block + AltConnection.RECV_FLAGS, 0);
             Mem.zero(c.receiveOverlapped(), 32);
@@ -75,7 +75,7 @@ final class CompletionLoop extends AltLoop {
                 deliver(c, c.receiveBuffer, n);
                 continue;
             }
-            if (rc == 0 || Winsock.lastError() == WinsockErrors.ERROR_IO_PENDING) {
+            if (rc == 0 || Winsock.lastError() == Win32Errors.ERROR_IO_PENDING) {
                 c.receivePending = true;
                 return;
             }

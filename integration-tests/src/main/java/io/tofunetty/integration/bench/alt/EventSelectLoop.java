@@ -1,8 +1,8 @@
 package io.tofunetty.integration.bench.alt;
 
-import io.tofunetty.afd.internal.Kernel32;
-import io.tofunetty.afd.internal.Mem;
-import io.tofunetty.afd.internal.Winsock;
+import io.tofunetty.afd.internal.win32.Kernel32;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Winsock;
 import io.tofunetty.integration.bench.alt.AltNatives.WaitPackets;
 
 import java.util.function.Consumer;

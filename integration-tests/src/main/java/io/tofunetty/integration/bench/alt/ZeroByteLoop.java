@@ -1,8 +1,8 @@
 package io.tofunetty.integration.bench.alt;
 
-import io.tofunetty.afd.internal.Mem;
-import io.tofunetty.afd.internal.Winsock;
-import io.tofunetty.afd.internal.WinsockErrors;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 
 import java.util.function.Consumer;
 
@@ -33,7 +33,7 @@ final class ZeroByteLoop extends AltLoop {
         int empty = 0;
         while (!c.closed) {
             // A zero-length WSABUF still needs a valid address on some providers: point it at the shared buffer.
-            Winsock.putWsaBuf(c.block + AltConnection.RECV_WSABUF, readBuffer, 0);
+            AltSockets.putWsaBuf(c.block + AltConnection.RECV_WSABUF, readBuffer, 0);
             Mem.putInt(c.block + AltConnection.RECV_FLAGS, 0);
             Mem.zero(c.receiveOverlapped(), 32);
             AltCalls.count(AltCalls.WSARECV);
@@ -47,7 +47,7 @@ final class ZeroByteLoop extends AltLoop {
                 }
                 continue;
             }
-            if (rc == 0 || Winsock.lastError() == WinsockErrors.ERROR_IO_PENDING) {
+            if (rc == 0 || Winsock.lastError() == Win32Errors.ERROR_IO_PENDING) {
                 c.receivePending = true;
                 return;
             }

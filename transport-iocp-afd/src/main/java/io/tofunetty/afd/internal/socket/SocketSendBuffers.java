@@ -1,4 +1,7 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
+
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -115,8 +118,9 @@ public final class SocketSendBuffers implements ChannelOutboundBuffer.MessagePro
             return false;
         }
         long entry = memory + (long) count * Winsock.WSABUF_SIZE;
-        Mem.putLong(entry, length & 0xFFFFFFFFL); // WSABUF: ULONG len (padded to 8), then char* buf
-        Mem.putLong(entry + 8, address);
+        // Written here with Mem, not through Winsock, so the batch logic runs (and is tested) where ws2_32 is absent.
+        Mem.putLong(entry + Winsock.WSABUF_LEN, length & 0xFFFFFFFFL);
+        Mem.putLong(entry + Winsock.WSABUF_BUF, address);
         count++;
         size += length;
         return true;
@@ -125,13 +129,13 @@ public final class SocketSendBuffers implements ChannelOutboundBuffer.MessagePro
     /** The memory address of the {@code i}-th buffer of the batch. */
     public long address(int i) {
         checkIndex(i);
-        return Mem.getLong(memory + (long) i * Winsock.WSABUF_SIZE + 8);
+        return Mem.getLong(memory + (long) i * Winsock.WSABUF_SIZE + Winsock.WSABUF_BUF);
     }
 
     /** The length of the {@code i}-th buffer of the batch. */
     public int length(int i) {
         checkIndex(i);
-        return (int) Mem.getLong(memory + (long) i * Winsock.WSABUF_SIZE);
+        return (int) Mem.getLong(memory + (long) i * Winsock.WSABUF_SIZE + Winsock.WSABUF_LEN);
     }
 
     private void checkIndex(int i) {

@@ -1,4 +1,4 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.win32;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -17,6 +17,8 @@ public final class Kernel32 {
     public static final byte FILE_SKIP_SET_EVENT_ON_HANDLE = 2;
     /** sizeof(OVERLAPPED_ENTRY) on x64: lpCompletionKey 0:8, lpOverlapped 8:8, Internal 16:8, bytes 24:4, pad. */
     public static final int OVERLAPPED_ENTRY_SIZE = 32;
+    public static final int OVERLAPPED_ENTRY_COMPLETION_KEY = 0;
+    public static final int OVERLAPPED_ENTRY_OVERLAPPED = 8;
 
     static {
         Native.register(Kernel32.class, NativeLibrary.getInstance("kernel32"));

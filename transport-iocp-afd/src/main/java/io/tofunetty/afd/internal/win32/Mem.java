@@ -1,4 +1,4 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.win32;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;

@@ -1,4 +1,9 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
+
+import io.tofunetty.afd.internal.win32.Win32Errors;
+
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
@@ -55,9 +60,9 @@ public final class DomainSockets {
     public static WinsockSocket newSocket() throws IOException {
         long s;
         try {
-            s = Winsock.newSocket(Winsock.AF_UNIX, Winsock.SOCK_STREAM, 0);
-        } catch (WinsockErrors.WinsockException e) {
-            int code = e.errorCode();
+            s = SocketHandles.newSocket(Winsock.AF_UNIX, Winsock.SOCK_STREAM, 0);
+        } catch (IOException e) {
+            int code = WinsockExceptions.errorCode(e);
             String call = "WSASocketW(AF_UNIX, SOCK_STREAM)";
             if (isNoAfUnix(code)) {
                 String wine = wineVersion();
@@ -73,8 +78,8 @@ public final class DomainSockets {
 
     /** Whether a socket() failure means "no AF_UNIX here". */
     public static boolean isNoAfUnix(int code) {
-        return code == WinsockErrors.WSAEAFNOSUPPORT || code == WinsockErrors.WSAEPROTONOSUPPORT
-                || code == WinsockErrors.WSAESOCKTNOSUPPORT || code == WinsockErrors.WSAEPFNOSUPPORT;
+        return code == Win32Errors.WSAEAFNOSUPPORT || code == Win32Errors.WSAEPROTONOSUPPORT
+                || code == Win32Errors.WSAESOCKTNOSUPPORT || code == Win32Errors.WSAEPFNOSUPPORT;
     }
 
     /**
@@ -119,15 +124,7 @@ public final class DomainSockets {
     public static boolean connect(WinsockSocket socket, String path) throws IOException {
         long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
         try {
-            int len = SockAddrs.writeUn(path, sa);
-            if (Winsock.connect(socket.handle(), sa, len) == 0) {
-                return true;
-            }
-            int err = Winsock.lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK || err == WinsockErrors.WSAEINPROGRESS) {
-                return false;
-            }
-            throw WinsockExceptions.newConnectException(err);
+            return WinsockSocket.connect(socket.handle(), sa, SockAddrs.writeUn(path, sa));
         } finally {
             Mem.free(sa);
         }
@@ -143,21 +140,21 @@ public final class DomainSockets {
         long s = Winsock.accept(listener.handle(), 0, 0);
         if (s == Winsock.INVALID_SOCKET) {
             int err = Winsock.lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK) {
+            if (err == Win32Errors.WSAEWOULDBLOCK) {
                 return null;
             }
-            if (err == WinsockErrors.WSAENOTSOCK && !listener.isOpen()) {
+            if (err == Win32Errors.WSAENOTSOCK && !listener.isOpen()) {
                 throw new java.nio.channels.ClosedChannelException();
             }
             throw WinsockExceptions.newException("accept()", err);
         }
         WinsockSocket accepted = WinsockSocket.adopt(s, false);
         try {
-            Winsock.setNonBlocking(s, true);
+            SocketHandles.setNonBlocking(s, true);
             Winsock.Handles.SetHandleInformation(s, Winsock.Handles.HANDLE_FLAG_INHERIT, 0);
-        } catch (WinsockErrors.WinsockException e) {
+        } catch (IOException e) {
             accepted.close();
-            throw WinsockExceptions.newException("accept()", e.errorCode());
+            throw WinsockExceptions.newException("accept()", WinsockExceptions.errorCode(e));
         }
         return accepted;
     }
@@ -182,10 +179,10 @@ public final class DomainSockets {
         }
         if (entry != null) {
             throw new WinsockExceptions.WinsockBindException("bind(" + path + ") failed: "
-                    + WinsockExceptions.describe(WinsockErrors.WSAEADDRINUSE) + ": the path holds " + entry.describe()
+                    + WinsockExceptions.describe(Win32Errors.WSAEADDRINUSE) + ": the path holds " + entry.describe()
                     + (entry.isAfUnixSocket() ? " (a live listener's, or one left behind by a listener that did not "
                     + "close: delete it first if no process listens there)" : ", and only a path that does not "
-                    + "exist can be bound"), WinsockErrors.WSAEADDRINUSE);
+                    + "exist can be bound"), Win32Errors.WSAEADDRINUSE);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
 
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;

@@ -1,10 +1,10 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.win32;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /** Names of the Winsock (WSAE*, 10004-11031) and Win32 (ERROR_*) error codes the transport reports. */
-public final class WinsockErrors {
+public final class Win32Errors {
     public static final int ERROR_ACCESS_DENIED = 5;
     public static final int ERROR_INVALID_HANDLE = 6;
     public static final int ERROR_NOT_ENOUGH_MEMORY = 8;
@@ -74,7 +74,7 @@ public final class WinsockErrors {
     private static final Map<Integer, String> NAMES = new HashMap<>();
 
     static {
-        for (java.lang.reflect.Field f : WinsockErrors.class.getFields()) {
+        for (java.lang.reflect.Field f : Win32Errors.class.getFields()) {
             if (f.getType() == int.class) {
                 try {
                     NAMES.putIfAbsent(f.getInt(null), f.getName());
@@ -86,7 +86,7 @@ public final class WinsockErrors {
         NAMES.put(0, "NO_ERROR");
     }
 
-    private WinsockErrors() {
+    private Win32Errors() {
     }
 
     /** The symbolic name of a Win32 or Winsock error code, or "unknown error". */
@@ -98,25 +98,5 @@ public final class WinsockErrors {
     /** "WSAEWOULDBLOCK (10035)". */
     public static String describe(int code) {
         return name(code) + " (" + code + ')';
-    }
-
-    /** An exception for a failed Winsock call, e.g. "connect failed: WSAECONNREFUSED (10061)". */
-    public static WinsockException newException(String call, int code) {
-        return new WinsockException(call + " failed: " + describe(code), code);
-    }
-
-    /** An IOException carrying the Win32/Winsock error code. */
-    public static final class WinsockException extends java.io.IOException {
-        private static final long serialVersionUID = 1L;
-        private final int errorCode;
-
-        public WinsockException(String message, int errorCode) {
-            super(message);
-            this.errorCode = errorCode;
-        }
-
-        public int errorCode() {
-            return errorCode;
-        }
     }
 }

@@ -1,4 +1,6 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.poll;
+
+import io.tofunetty.afd.internal.win32.Mem;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,6 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.poll;
+
+import io.tofunetty.afd.internal.win32.Mem;
 
 import java.io.IOException;
 
@@ -43,7 +45,7 @@ public interface AfdDriver {
     int toWin32Error(int ntStatus);
 
     /** WSAIoctl(socket, ioctl) returning a handle (SIO_BASE_HANDLE, SIO_BSP_HANDLE_POLL...). */
-    long queryHandle(long socket, int ioctl) throws WinsockErrors.WinsockException;
+    long queryHandle(long socket, int ioctl) throws IOException;
 
     void closeDevice(long device);
 

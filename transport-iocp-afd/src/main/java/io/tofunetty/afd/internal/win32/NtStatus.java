@@ -1,4 +1,4 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.win32;
 
 /** NTSTATUS values the transport meets, and their names. NT_SUCCESS(s) is {@code s >= 0}. */
 public final class NtStatus {

@@ -1,4 +1,7 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
+
+import io.tofunetty.afd.internal.win32.Kernel32;
+import io.tofunetty.afd.internal.win32.Mem;
 
 import java.io.IOException;
 

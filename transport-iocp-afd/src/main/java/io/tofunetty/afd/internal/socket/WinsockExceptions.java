@@ -1,4 +1,6 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
+
+import io.tofunetty.afd.internal.win32.Win32Errors;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -110,9 +112,6 @@ public final class WinsockExceptions {
             if (c instanceof Coded) {
                 return ((Coded) c).errorCode();
             }
-            if (c instanceof WinsockErrors.WinsockException) {
-                return ((WinsockErrors.WinsockException) c).errorCode();
-            }
         }
         return -1;
     }
@@ -120,7 +119,7 @@ public final class WinsockExceptions {
     /** "Connection reset by peer (WSAECONNRESET 10054)". */
     public static String describe(int code) {
         String text = text(code);
-        String name = WinsockErrors.name(code);
+        String name = Win32Errors.name(code);
         return text != null ? text + " (" + name + ' ' + code + ')' : name + " (" + code + ')';
     }
 
@@ -133,20 +132,20 @@ public final class WinsockExceptions {
             return new WinsockBindException(message, code);
         }
         switch (code) {
-            case WinsockErrors.WSAECONNREFUSED:
-            case WinsockErrors.ERROR_CONNECTION_REFUSED:
-            case WinsockErrors.WSAETIMEDOUT:
-            case WinsockErrors.ERROR_SEM_TIMEOUT:
+            case Win32Errors.WSAECONNREFUSED:
+            case Win32Errors.ERROR_CONNECTION_REFUSED:
+            case Win32Errors.WSAETIMEDOUT:
+            case Win32Errors.ERROR_SEM_TIMEOUT:
                 return call.startsWith("connect") ? new WinsockConnectException(message, code)
                         : new WinsockIoException(message, code);
-            case WinsockErrors.WSAENETUNREACH:
-            case WinsockErrors.WSAEHOSTUNREACH:
-            case WinsockErrors.WSAEHOSTDOWN:
+            case Win32Errors.WSAENETUNREACH:
+            case Win32Errors.WSAEHOSTUNREACH:
+            case Win32Errors.WSAEHOSTDOWN:
                 return call.startsWith("connect") ? new WinsockNoRouteException(message, code)
                         : new WinsockIoException(message, code);
-            case WinsockErrors.WSAEADDRINUSE:
-            case WinsockErrors.WSAEADDRNOTAVAIL:
-            case WinsockErrors.WSAEACCES:
+            case Win32Errors.WSAEADDRINUSE:
+            case Win32Errors.WSAEADDRNOTAVAIL:
+            case Win32Errors.WSAEACCES:
                 return call.startsWith("listen")
                         ? new WinsockBindException(message, code)
                         : call.startsWith("connect") ? new WinsockConnectException(message, code)
@@ -167,37 +166,37 @@ public final class WinsockExceptions {
 
     /** Whether {@code code} means the connection was reset or aborted by the network or the peer. */
     public static boolean isReset(int code) {
-        return code == WinsockErrors.WSAECONNRESET || code == WinsockErrors.WSAECONNABORTED
-                || code == WinsockErrors.WSAENETRESET || code == WinsockErrors.ERROR_NETNAME_DELETED
-                || code == WinsockErrors.ERROR_CONNECTION_ABORTED;
+        return code == Win32Errors.WSAECONNRESET || code == Win32Errors.WSAECONNABORTED
+                || code == Win32Errors.WSAENETRESET || code == Win32Errors.ERROR_NETNAME_DELETED
+                || code == Win32Errors.ERROR_CONNECTION_ABORTED;
     }
 
     /** The JDK-style text of common socket errors, or null. */
     private static String text(int code) {
         switch (code) {
-            case WinsockErrors.WSAECONNRESET: return "Connection reset by peer";
-            case WinsockErrors.WSAECONNABORTED: return "Connection aborted (reset) by the local host";
-            case WinsockErrors.WSAENETRESET: return "Network dropped connection on reset";
-            case WinsockErrors.ERROR_NETNAME_DELETED: return "Connection reset (network name deleted)";
-            case WinsockErrors.ERROR_CONNECTION_ABORTED: return "Connection aborted (reset)";
-            case WinsockErrors.WSAECONNREFUSED:
-            case WinsockErrors.ERROR_CONNECTION_REFUSED: return "Connection refused";
-            case WinsockErrors.WSAETIMEDOUT:
-            case WinsockErrors.ERROR_SEM_TIMEOUT: return "Connection timed out";
-            case WinsockErrors.WSAENETUNREACH: return "Network is unreachable";
-            case WinsockErrors.WSAEHOSTUNREACH: return "No route to host";
-            case WinsockErrors.WSAEHOSTDOWN: return "Host is down";
-            case WinsockErrors.WSAEADDRINUSE: return "Address already in use";
-            case WinsockErrors.WSAEADDRNOTAVAIL: return "Cannot assign requested address";
-            case WinsockErrors.WSAEACCES: return "Permission denied";
-            case WinsockErrors.WSAENOTCONN: return "Socket is not connected";
-            case WinsockErrors.WSAESHUTDOWN: return "Cannot send after socket shutdown";
-            case WinsockErrors.WSAENOTSOCK: return "Not a socket (closed)";
-            case WinsockErrors.WSAEISCONN: return "Socket is already connected";
-            case WinsockErrors.WSAEAFNOSUPPORT: return "Address family not supported";
-            case WinsockErrors.WSAEINVAL: return "Invalid argument";
-            case WinsockErrors.WSAENOBUFS: return "No buffer space available";
-            case WinsockErrors.WSAEMFILE: return "Too many open sockets";
+            case Win32Errors.WSAECONNRESET: return "Connection reset by peer";
+            case Win32Errors.WSAECONNABORTED: return "Connection aborted (reset) by the local host";
+            case Win32Errors.WSAENETRESET: return "Network dropped connection on reset";
+            case Win32Errors.ERROR_NETNAME_DELETED: return "Connection reset (network name deleted)";
+            case Win32Errors.ERROR_CONNECTION_ABORTED: return "Connection aborted (reset)";
+            case Win32Errors.WSAECONNREFUSED:
+            case Win32Errors.ERROR_CONNECTION_REFUSED: return "Connection refused";
+            case Win32Errors.WSAETIMEDOUT:
+            case Win32Errors.ERROR_SEM_TIMEOUT: return "Connection timed out";
+            case Win32Errors.WSAENETUNREACH: return "Network is unreachable";
+            case Win32Errors.WSAEHOSTUNREACH: return "No route to host";
+            case Win32Errors.WSAEHOSTDOWN: return "Host is down";
+            case Win32Errors.WSAEADDRINUSE: return "Address already in use";
+            case Win32Errors.WSAEADDRNOTAVAIL: return "Cannot assign requested address";
+            case Win32Errors.WSAEACCES: return "Permission denied";
+            case Win32Errors.WSAENOTCONN: return "Socket is not connected";
+            case Win32Errors.WSAESHUTDOWN: return "Cannot send after socket shutdown";
+            case Win32Errors.WSAENOTSOCK: return "Not a socket (closed)";
+            case Win32Errors.WSAEISCONN: return "Socket is already connected";
+            case Win32Errors.WSAEAFNOSUPPORT: return "Address family not supported";
+            case Win32Errors.WSAEINVAL: return "Invalid argument";
+            case Win32Errors.WSAENOBUFS: return "No buffer space available";
+            case Win32Errors.WSAEMFILE: return "Too many open sockets";
             default: return null;
         }
     }

@@ -1,4 +1,8 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.poll;
+
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.win32.Win32Errors;
 
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -52,11 +56,29 @@ import java.util.List;
 public final class AfdPoller {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AfdPoller.class);
 
-    /** Bytes per poll record: IO_STATUS_BLOCK 16 + AFD_POLL_INFO 32 + spare 16. */
+    /*
+     * One poll record (64 bytes, 8-aligned, in a pinned chunk). The kernel reads AFD_POLL_INFO at arm time and
+     * writes the IO_STATUS_BLOCK and AFD_POLL_INFO back before it queues the packet; it never touches 48..63.
+     * Layouts are x64 (wepoll's afd.h, ReactOS's AFD headers); see docs/afd-transport-internals.md, "Native memory".
+     *
+     *   offset size  field                                   written by
+     *    0      8    IO_STATUS_BLOCK.Status (NTSTATUS + pad)   arm: PENDING; kernel: final status
+     *    8      8    IO_STATUS_BLOCK.Information               arm: 0; kernel
+     *   16      8    AFD_POLL_INFO.Timeout                     arm: INT64_MAX (no timeout)
+     *   24      4    AFD_POLL_INFO.NumberOfHandles             arm: 1; kernel: handles that fired (0 or 1)
+     *   28      4    AFD_POLL_INFO.Exclusive                   arm: 0 (FALSE)
+     *   32      8    Handles[0].Handle                         arm: the base socket
+     *   40      4    Handles[0].Events                         arm: interest | LOCAL_CLOSE; kernel: fired events
+     *   44      4    Handles[0].Status                         arm: 0; kernel: NTSTATUS (CONNECT_FAIL's reason)
+     *   48      4    slot id            (diagnostics only)     arm
+     *   52      4    slot generation    (diagnostics only)     arm
+     *   56      8    reserved, zeroed at every arm             arm
+     */
+    /** Bytes per poll record: IO_STATUS_BLOCK 16 + AFD_POLL_INFO 32 + slot id, generation and reserved 16. */
     public static final int RECORD_SIZE = 64;
     public static final int OFF_IOSB_STATUS = 0;
     public static final int OFF_IOSB_INFORMATION = 8;
-    /** AFD_POLL_INFO starts here; it is both input and output of the ioctl (32 bytes). */
+    /** AFD_POLL_INFO starts here; it is both input and output of the ioctl ({@link #POLL_INFO_SIZE} bytes). */
     public static final int OFF_POLL_INFO = 16;
     public static final int OFF_TIMEOUT = 16;
     public static final int OFF_NUMBER_OF_HANDLES = 24;
@@ -66,6 +88,7 @@ public final class AfdPoller {
     public static final int OFF_HANDLE_STATUS = 44;
     public static final int OFF_SLOT_ID = 48;
     public static final int OFF_GENERATION = 52;
+    public static final int OFF_RESERVED = 56;
     public static final int POLL_INFO_SIZE = 32;
 
     public static final int IDLE = 0;
@@ -329,7 +352,9 @@ public final class AfdPoller {
             }
             int status = arm(s);
             if (status == NtStatus.PENDING || status == NtStatus.SUCCESS) {
-                s.status = PENDING; // SUCCESS: ready at arm, the packet is queued anyway
+                // SUCCESS means ready at arm, but the packet is queued anyway (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is
+                // never set): the record stays the kernel's until it arrives. docs/afd-transport-internals.md.
+                s.status = PENDING;
                 inFlight++;
                 AfdCounters.pollIssued();
             } else {
@@ -356,7 +381,7 @@ public final class AfdPoller {
         Mem.putInt(r + OFF_HANDLE_STATUS, 0);
         Mem.putInt(r + OFF_SLOT_ID, s.id);
         Mem.putInt(r + OFF_GENERATION, s.generation);
-        Mem.putLong(r + 56, 0);
+        Mem.putLong(r + OFF_RESERVED, 0);
         s.armedMask = mask;
         arms++;
         return driver.arm(devices[s.group], r);
@@ -365,7 +390,7 @@ public final class AfdPoller {
     private int armFailed(Slot s, int status, Sink sink) {
         int error = driver.toWin32Error(status);
         Object owner = s.owner;
-        if (error == WinsockErrors.ERROR_INVALID_HANDLE) {
+        if (error == Win32Errors.ERROR_INVALID_HANDLE) {
             freeSlot(s); // the socket is gone: nothing to poll, the registration drops
             sink.closed(owner, LOCAL_CLOSE, status);
             return 1;

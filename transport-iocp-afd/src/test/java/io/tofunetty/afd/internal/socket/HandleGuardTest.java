@@ -1,4 +1,4 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
 
 import org.junit.jupiter.api.Test;
 

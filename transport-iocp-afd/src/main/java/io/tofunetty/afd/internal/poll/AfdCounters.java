@@ -1,4 +1,6 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.poll;
+
+import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;

@@ -1,4 +1,10 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
+
+import io.tofunetty.afd.internal.win32.Win32Errors;
+
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.NativeCallCounter;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import io.netty.util.NetUtil;
 
@@ -101,14 +107,22 @@ public final class WinsockSocket {
 
     /** A new TCP socket; {@code ipv6} makes a dual-stack AF_INET6 socket, otherwise AF_INET. */
     public static WinsockSocket newStreamSocket(boolean ipv6) throws IOException {
+        return newInetSocket(ipv6, true);
+    }
+
+    /**
+     * A new non-blocking, non-inheritable TCP or UDP socket: AF_INET6 dual-stack (IPV6_V6ONLY off) when {@code ipv6},
+     * else AF_INET. UDP sockets come with SIO_UDP_CONNRESET off ({@link SocketHandles#newSocket}).
+     */
+    static WinsockSocket newInetSocket(boolean ipv6, boolean tcp) throws IOException {
         long s;
         try {
-            s = Winsock.newTcpSocket(ipv6);
-        } catch (WinsockErrors.WinsockException e) {
-            throw WinsockExceptions.newException("WSASocketW(" + (ipv6 ? "AF_INET6" : "AF_INET") + ", SOCK_STREAM)",
-                    e.errorCode());
+            s = tcp ? SocketHandles.newTcpSocket(ipv6) : SocketHandles.newUdpSocket(ipv6);
+        } catch (IOException e) {
+            throw WinsockExceptions.newException("WSASocketW(" + (ipv6 ? "AF_INET6" : "AF_INET")
+                    + (tcp ? ", SOCK_STREAM)" : ", SOCK_DGRAM)"), WinsockExceptions.errorCode(e));
         }
-        WinsockSocket socket = new WinsockSocket(s, ipv6, true);
+        WinsockSocket socket = new WinsockSocket(s, ipv6, tcp);
         if (ipv6) {
             try {
                 socket.setIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_V6ONLY, 0);
@@ -146,10 +160,10 @@ public final class WinsockSocket {
                         Winsock.WSA_FLAG_OVERLAPPED | Winsock.WSA_FLAG_NO_HANDLE_INHERIT);
                 support = probe == Winsock.INVALID_SOCKET ? -1 : 1;
                 if (probe != Winsock.INVALID_SOCKET && Winsock.closesocket(probe) != 0) {
-                    throw new IllegalStateException(WinsockErrors.newException("closesocket(IPv6 probe)",
+                    throw new IllegalStateException(WinsockExceptions.newException("closesocket(IPv6 probe)",
                             Winsock.lastError()).getMessage());
                 }
-            } catch (WinsockErrors.WinsockException e) {
+            } catch (IOException e) {
                 support = -1;
             }
             ipv6Support = support;
@@ -224,9 +238,10 @@ public final class WinsockSocket {
                 // SO_EXCLUSIVEADDRUSE counts at bind time only. The kernel's SO_REUSEADDR is off here (it is emulated
                 // while exclusive bind is on), so the two cannot clash.
                 try {
-                    Winsock.setIntOption(handle, Winsock.SOL_SOCKET, Winsock.SO_EXCLUSIVEADDRUSE, 1);
-                } catch (WinsockErrors.WinsockException e) {
-                    throw WinsockExceptions.newException("bind(" + local + ") (SO_EXCLUSIVEADDRUSE)", e.errorCode());
+                    SocketHandles.setIntOption(handle, Winsock.SOL_SOCKET, Winsock.SO_EXCLUSIVEADDRUSE, 1);
+                } catch (IOException e) {
+                    throw WinsockExceptions.newException("bind(" + local + ") (SO_EXCLUSIVEADDRUSE)",
+                            WinsockExceptions.errorCode(e));
                 }
             }
             int len = SockAddrs.write(local, sa, family());
@@ -235,7 +250,7 @@ public final class WinsockSocket {
                 // Windows answers WSAEACCES when another socket holds the port exclusively; it means "in use", as
                 // the JDK reports it (NET_Bind in net_util_md.c).
                 throw WinsockExceptions.newException("bind(" + local + ')',
-                        err == WinsockErrors.WSAEACCES ? WinsockErrors.WSAEADDRINUSE : err);
+                        err == Win32Errors.WSAEACCES ? Win32Errors.WSAEADDRINUSE : err);
             }
             bound = true;
         } finally {
@@ -267,19 +282,26 @@ public final class WinsockSocket {
                     && ((InetSocketAddress) remote).getAddress().isLoopbackAddress()) {
                 askForFastLoopbackFailure();
             }
-            int len = SockAddrs.write(remote, sa, family());
-            if (Winsock.connect(handle, sa, len) == 0) {
-                return true;
-            }
-            int err = Winsock.lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK || err == WinsockErrors.WSAEINPROGRESS) {
-                return false;
-            }
-            throw WinsockExceptions.newConnectException(err);
+            return connect(handle, sa, SockAddrs.write(remote, sa, family()));
         } finally {
             Mem.free(sa);
             release();
         }
+    }
+
+    /**
+     * Starts a non-blocking connect to the sockaddr at {@code sa}: true when connected at once, false when in
+     * progress (WSAEWOULDBLOCK or WSAEINPROGRESS; the channel then arms AfdIoOps.CONNECT).
+     */
+    static boolean connect(long handle, long sa, int length) throws IOException {
+        if (Winsock.connect(handle, sa, length) == 0) {
+            return true;
+        }
+        int err = Winsock.lastError();
+        if (err == Win32Errors.WSAEWOULDBLOCK || err == Win32Errors.WSAEINPROGRESS) {
+            return false;
+        }
+        throw WinsockExceptions.newConnectException(err);
     }
 
     /**
@@ -294,14 +316,14 @@ public final class WinsockSocket {
             fastLoopbackConnect = FastLoopbackConnect.UNAVAILABLE;
             return;
         }
-        int err = Winsock.setInitialRto(handle, Winsock.TCP_INITIAL_RTO_UNSPECIFIED_RTT,
+        int err = SocketHandles.setInitialRto(handle, Winsock.TCP_INITIAL_RTO_UNSPECIFIED_RTT,
                 Winsock.TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS);
         if (err == 0) {
             fastLoopbackConnect = FastLoopbackConnect.APPLIED;
             return;
         }
-        if (err == WinsockErrors.WSAEOPNOTSUPP || err == WinsockErrors.WSAEINVAL
-                || err == WinsockErrors.WSAENOPROTOOPT) {
+        if (err == Win32Errors.WSAEOPNOTSUPP || err == Win32Errors.WSAEINVAL
+                || err == Win32Errors.WSAENOPROTOOPT) {
             initialRtoUnavailable = true;
         }
         fastLoopbackConnect = FastLoopbackConnect.UNAVAILABLE;
@@ -350,7 +372,7 @@ public final class WinsockSocket {
             Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
             if (Winsock.getpeername(handle, sa, lenCell) != 0) {
                 int e = Winsock.lastError();
-                if (e == WinsockErrors.WSAENOTCONN) {
+                if (e == Win32Errors.WSAENOTCONN) {
                     return false;
                 }
                 throw WinsockExceptions.newConnectException(e);
@@ -375,7 +397,7 @@ public final class WinsockSocket {
             long s = Winsock.accept(handle, sa, lenCell);
             if (s == Winsock.INVALID_SOCKET) {
                 int err = Winsock.lastError();
-                if (err == WinsockErrors.WSAEWOULDBLOCK) {
+                if (err == Win32Errors.WSAEWOULDBLOCK) {
                     return null;
                 }
                 throw WinsockExceptions.newException("accept()", err);
@@ -384,12 +406,12 @@ public final class WinsockSocket {
             try {
                 // Accepted sockets inherit the listener's mode on Windows, but a blocking socket would stall the
                 // event loop, so make sure; and the JDK clears inheritance explicitly too.
-                Winsock.setNonBlocking(s, true);
+                SocketHandles.setNonBlocking(s, true);
                 Winsock.Handles.SetHandleInformation(s, HANDLE_FLAG_INHERIT, 0);
                 accepted.acceptedRemote = SockAddrs.readInet(sa, Mem.getInt(lenCell));
-            } catch (WinsockErrors.WinsockException e) {
+            } catch (IOException e) {
                 accepted.close();
-                throw WinsockExceptions.newException("accept()", e.errorCode());
+                throw WinsockExceptions.newException("accept()", WinsockExceptions.errorCode(e));
             } catch (RuntimeException e) {
                 accepted.close();
                 throw e;
@@ -450,7 +472,7 @@ public final class WinsockSocket {
             return -1;
         }
         int err = Winsock.lastError();
-        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+        if (err == Win32Errors.WSAEWOULDBLOCK) {
             return 0;
         }
         throw ioFailure("recv()", err);
@@ -464,7 +486,7 @@ public final class WinsockSocket {
             return n;
         }
         int err = Winsock.lastError();
-        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+        if (err == Win32Errors.WSAEWOULDBLOCK) {
             return 0;
         }
         throw ioFailure("send()", err);
@@ -480,14 +502,14 @@ public final class WinsockSocket {
             return Mem.getInt(bytesCell) & 0xFFFFFFFFL;
         }
         int err = Winsock.lastError();
-        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+        if (err == Win32Errors.WSAEWOULDBLOCK) {
             return 0;
         }
         throw ioFailure("WSASend()", err);
     }
 
     private IOException ioFailure(String call, int err) {
-        if (err == WinsockErrors.WSAENOTSOCK && !isOpen()) {
+        if (err == Win32Errors.WSAENOTSOCK && !isOpen()) {
             return new ClosedChannelException();
         }
         return WinsockExceptions.newException(call, err);
@@ -523,7 +545,7 @@ public final class WinsockSocket {
         try {
             if (Winsock.shutdown(handle, how) != 0) {
                 int err = Winsock.lastError();
-                if (err == WinsockErrors.WSAENOTCONN) {
+                if (err == Win32Errors.WSAENOTCONN) {
                     throw new NotYetConnectedException();
                 }
                 throw WinsockExceptions.newException("shutdown()", err);
@@ -547,9 +569,9 @@ public final class WinsockSocket {
     public void setBlocking() throws IOException {
         acquire();
         try {
-            Winsock.setNonBlocking(handle, false);
-        } catch (WinsockErrors.WinsockException e) {
-            throw WinsockExceptions.newException("ioctlsocket(FIONBIO)", e.errorCode());
+            SocketHandles.setNonBlocking(handle, false);
+        } catch (IOException e) {
+            throw WinsockExceptions.newException("ioctlsocket(FIONBIO)", WinsockExceptions.errorCode(e));
         } finally {
             release();
         }
@@ -584,14 +606,14 @@ public final class WinsockSocket {
             return;
         }
         int err = Winsock.lastError();
-        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+        if (err == Win32Errors.WSAEWOULDBLOCK) {
             err = closeWithoutLinger();
             if (err == 0) {
                 OPEN.decrementAndGet();
                 return;
             }
         }
-        if (err == WinsockErrors.WSAENOTSOCK) {
+        if (err == Win32Errors.WSAENOTSOCK) {
             // Not a socket (any more): nothing is left open under this value, but something closed it behind our
             // back, which is a bug worth reporting.
             OPEN.decrementAndGet();
@@ -605,9 +627,9 @@ public final class WinsockSocket {
     /** SO_LINGER off, then closesocket again: 0 or the Winsock error of the second closesocket. */
     private int closeWithoutLinger() {
         try {
-            Winsock.setLinger(handle, -1);
-        } catch (WinsockErrors.WinsockException e) {
-            return e.errorCode();
+            SocketHandles.setLinger(handle, -1);
+        } catch (IOException e) {
+            return WinsockExceptions.errorCode(e);
         }
         return Winsock.closesocket(handle) == 0 ? 0 : Winsock.lastError();
     }
@@ -617,9 +639,9 @@ public final class WinsockSocket {
     public int getIntOption(int level, int option) throws IOException {
         acquire();
         try {
-            return Winsock.getIntOption(handle, level, option);
-        } catch (WinsockErrors.WinsockException e) {
-            throw optionFailure("getsockopt", level, option, e.errorCode());
+            return SocketHandles.getIntOption(handle, level, option);
+        } catch (IOException e) {
+            throw optionFailure("getsockopt", level, option, WinsockExceptions.errorCode(e));
         } finally {
             release();
         }
@@ -628,9 +650,9 @@ public final class WinsockSocket {
     public void setIntOption(int level, int option, int value) throws IOException {
         acquire();
         try {
-            Winsock.setIntOption(handle, level, option, value);
-        } catch (WinsockErrors.WinsockException e) {
-            throw optionFailure("setsockopt", level, option, e.errorCode());
+            SocketHandles.setIntOption(handle, level, option, value);
+        } catch (IOException e) {
+            throw optionFailure("setsockopt", level, option, WinsockExceptions.errorCode(e));
         } finally {
             release();
         }
@@ -703,9 +725,10 @@ public final class WinsockSocket {
     public int getSoLinger() throws IOException {
         acquire();
         try {
-            return Winsock.getLinger(handle);
-        } catch (WinsockErrors.WinsockException e) {
-            throw optionFailure("getsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER, e.errorCode());
+            return SocketHandles.getLinger(handle);
+        } catch (IOException e) {
+            throw optionFailure("getsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER,
+                    WinsockExceptions.errorCode(e));
         } finally {
             release();
         }
@@ -715,9 +738,10 @@ public final class WinsockSocket {
     public void setSoLinger(int seconds) throws IOException {
         acquire();
         try {
-            Winsock.setLinger(handle, seconds);
-        } catch (WinsockErrors.WinsockException e) {
-            throw optionFailure("setsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER, e.errorCode());
+            SocketHandles.setLinger(handle, seconds);
+        } catch (IOException e) {
+            throw optionFailure("setsockopt", Winsock.SOL_SOCKET, Winsock.SO_LINGER,
+                    WinsockExceptions.errorCode(e));
         } finally {
             release();
         }
@@ -787,7 +811,7 @@ public final class WinsockSocket {
             return false; // e.g. ClosedChannelException: the socket is closed, which is an error
         }
         int code = ((WinsockExceptions.Coded) e).errorCode();
-        return code == WinsockErrors.WSAENOPROTOOPT || code == WinsockErrors.WSAEINVAL;
+        return code == Win32Errors.WSAENOPROTOOPT || code == Win32Errors.WSAEINVAL;
     }
 
     private IOException optionFailure(String call, int level, int option, int code) {

@@ -1,4 +1,4 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.poll;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,14 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.poll;
 
-import io.tofunetty.afd.internal.WinsockErrors.WinsockException;
+import io.tofunetty.afd.internal.socket.SocketHandles;
+import io.tofunetty.afd.internal.win32.Kernel32;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.NativeCallCounter;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.win32.Ntdll;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.win32.Win32Errors;
+
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +19,32 @@ import java.nio.charset.StandardCharsets;
  * arguments and allocate nothing.
  */
 public final class JnaAfdDriver implements AfdDriver {
+    /*
+     * NtCreateFile's arguments live in one native block (x64 layouts, as in winternl.h / wdm.h):
+     *   0  handle out (8)   8 IO_STATUS_BLOCK (16)   24 UNICODE_STRING (16)   40 OBJECT_ATTRIBUTES (48)   88 name (UTF-16)
+     */
+    private static final int OPEN_BLOCK_HANDLE = 0;
+    private static final int OPEN_BLOCK_IOSB = 8;
+    private static final int OPEN_BLOCK_UNICODE_STRING = 24;
+    private static final int OPEN_BLOCK_OBJECT_ATTRIBUTES = 40;
+    private static final int OPEN_BLOCK_NAME = 88;
+    /** UNICODE_STRING: USHORT Length (bytes, no terminator), USHORT MaximumLength, PWSTR Buffer. */
+    private static final int US_LENGTH = 0;
+    private static final int US_MAXIMUM_LENGTH = 2;
+    private static final int US_BUFFER = 8;
+    /** OBJECT_ATTRIBUTES: ULONG Length, HANDLE RootDirectory, PUNICODE_STRING ObjectName, ULONG Attributes, two PVOIDs. */
+    private static final int OA_SIZE = 48;
+    private static final int OA_LENGTH = 0;
+    private static final int OA_ROOT_DIRECTORY = 8;
+    private static final int OA_OBJECT_NAME = 16;
+    private static final int OA_ATTRIBUTES = 24;
+    private static final int OA_SECURITY_DESCRIPTOR = 32;
+    private static final int OA_SECURITY_QUALITY_OF_SERVICE = 40;
+    /** Scratch layout: GQCSEx's "entries removed" out-cell at 0 (8 bytes), the cancel's IO_STATUS_BLOCK at 16. */
+    private static final int SCRATCH_REMOVED = 0;
+    private static final int SCRATCH_CANCEL_IOSB = 16;
+    private static final int SCRATCH_SIZE = 32;
+
     private final long port;
     private final String deviceName;
     /** Scratch: out-cell for GQCSEx's "removed" count (8 bytes) and the cancel IO_STATUS_BLOCK (16 bytes). */
@@ -35,35 +69,34 @@ public final class JnaAfdDriver implements AfdDriver {
         }
         this.port = p;
         AfdCounters.nativeHandleOpened();
-        this.scratch = Mem.allocate(32);
+        this.scratch = Mem.allocate(SCRATCH_SIZE);
     }
 
     @Override
     public long openDevice() throws IOException {
         byte[] name = deviceName.getBytes(StandardCharsets.UTF_16LE);
-        // one block: handle out 0:8, IOSB 8:16, UNICODE_STRING 24:16, OBJECT_ATTRIBUTES 40:48, name 88:...
-        long m = Mem.allocate(88 + name.length + 2);
+        long m = Mem.allocate(OPEN_BLOCK_NAME + name.length + 2);
         try {
-            long handleOut = m;
-            long iosb = m + 8;
-            long us = m + 24;
-            long oa = m + 40;
-            long buffer = m + 88;
+            long handleOut = m + OPEN_BLOCK_HANDLE;
+            long iosb = m + OPEN_BLOCK_IOSB;
+            long us = m + OPEN_BLOCK_UNICODE_STRING;
+            long oa = m + OPEN_BLOCK_OBJECT_ATTRIBUTES;
+            long buffer = m + OPEN_BLOCK_NAME;
             Mem.copy(name, 0, buffer, name.length);
-            Mem.putShort(us, (short) name.length);
-            Mem.putShort(us + 2, (short) (name.length + 2));
-            Mem.putLong(us + 8, buffer);
-            Mem.putInt(oa, 48);
-            Mem.putLong(oa + 8, 0);
-            Mem.putLong(oa + 16, us);
-            Mem.putInt(oa + 24, 0);
-            Mem.putLong(oa + 32, 0);
-            Mem.putLong(oa + 40, 0);
+            Mem.putShort(us + US_LENGTH, (short) name.length);
+            Mem.putShort(us + US_MAXIMUM_LENGTH, (short) (name.length + 2));
+            Mem.putLong(us + US_BUFFER, buffer);
+            Mem.putInt(oa + OA_LENGTH, OA_SIZE);
+            Mem.putLong(oa + OA_ROOT_DIRECTORY, 0);
+            Mem.putLong(oa + OA_OBJECT_NAME, us);
+            Mem.putInt(oa + OA_ATTRIBUTES, 0);
+            Mem.putLong(oa + OA_SECURITY_DESCRIPTOR, 0);
+            Mem.putLong(oa + OA_SECURITY_QUALITY_OF_SERVICE, 0);
             int st = Ntdll.NtCreateFile(handleOut, Ntdll.SYNCHRONIZE, oa, iosb, 0, 0,
                     Ntdll.FILE_SHARE_READ | Ntdll.FILE_SHARE_WRITE, Ntdll.FILE_OPEN, 0, 0, 0);
             if (st != NtStatus.SUCCESS) {
                 throw new IOException("NtCreateFile(" + deviceName + ") failed: " + NtStatus.describe(st)
-                        + ", Win32 error " + WinsockErrors.describe(Ntdll.RtlNtStatusToDosError(st))
+                        + ", Win32 error " + Win32Errors.describe(Ntdll.RtlNtStatusToDosError(st))
                         + " (Wine before 7.13 cannot open the AFD device)");
             }
             long device = Mem.getLong(handleOut);
@@ -72,6 +105,8 @@ public final class JnaAfdDriver implements AfdDriver {
                 Kernel32.CloseHandle(device);
                 throw win32("CreateIoCompletionPort(AFD device)", err);
             }
+            // Skip only the event signal. FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is never set: a poll that succeeds at
+            // once must still queue its packet, which AfdPoller waits for (docs/afd-transport-internals.md).
             if (Kernel32.SetFileCompletionNotificationModes(device, Kernel32.FILE_SKIP_SET_EVENT_ON_HANDLE) == 0) {
                 int err = Kernel32.lastError();
                 Kernel32.CloseHandle(device);
@@ -95,17 +130,17 @@ public final class JnaAfdDriver implements AfdDriver {
     @Override
     public int cancel(long device, long record) {
         NativeCallCounter.count(NativeCallCounter.CANCEL);
-        return Ntdll.NtCancelIoFileEx(device, record + AfdPoller.OFF_IOSB_STATUS, scratch + 16);
+        return Ntdll.NtCancelIoFileEx(device, record + AfdPoller.OFF_IOSB_STATUS, scratch + SCRATCH_CANCEL_IOSB);
     }
 
     @Override
     public int dequeue(long entries, int max, int timeoutMillis) throws IOException {
         NativeCallCounter.count(NativeCallCounter.GQCS_EX);
-        if (Kernel32.GetQueuedCompletionStatusEx(port, entries, max, scratch, timeoutMillis, 0) != 0) {
-            return Mem.getInt(scratch);
+        if (Kernel32.GetQueuedCompletionStatusEx(port, entries, max, scratch + SCRATCH_REMOVED, timeoutMillis, 0) != 0) {
+            return Mem.getInt(scratch + SCRATCH_REMOVED);
         }
         int err = Kernel32.lastError();
-        if (err == WinsockErrors.WAIT_TIMEOUT) {
+        if (err == Win32Errors.WAIT_TIMEOUT) {
             return 0;
         }
         throw win32("GetQueuedCompletionStatusEx", err);
@@ -135,8 +170,8 @@ public final class JnaAfdDriver implements AfdDriver {
     }
 
     @Override
-    public long queryHandle(long socket, int ioctl) throws WinsockException {
-        return Winsock.ioctlHandle(socket, ioctl);
+    public long queryHandle(long socket, int ioctl) throws IOException {
+        return SocketHandles.ioctlHandle(socket, ioctl);
     }
 
     @Override
@@ -156,6 +191,6 @@ public final class JnaAfdDriver implements AfdDriver {
     }
 
     private static IOException win32(String call, int error) {
-        return new IOException(call + " failed: Win32 error " + WinsockErrors.describe(error));
+        return new IOException(call + " failed: Win32 error " + Win32Errors.describe(error));
     }
 }

@@ -1,4 +1,10 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
+
+import io.tofunetty.afd.internal.win32.Win32Errors;
+
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,10 +91,10 @@ class SockAddrsTest {
 
     @Test
     void errorNamesAreKnown() {
-        assertThat(WinsockErrors.name(10035)).isEqualTo("WSAEWOULDBLOCK");
-        assertThat(WinsockErrors.describe(10054)).isEqualTo("WSAECONNRESET (10054)");
-        assertThat(WinsockErrors.name(6)).isEqualTo("ERROR_INVALID_HANDLE");
-        assertThat(WinsockErrors.name(424242)).isEqualTo("unknown error");
+        assertThat(Win32Errors.name(10035)).isEqualTo("WSAEWOULDBLOCK");
+        assertThat(Win32Errors.describe(10054)).isEqualTo("WSAECONNRESET (10054)");
+        assertThat(Win32Errors.name(6)).isEqualTo("ERROR_INVALID_HANDLE");
+        assertThat(Win32Errors.name(424242)).isEqualTo("unknown error");
         assertThat(NtStatus.describe(0xC0000120)).isEqualTo("0xC0000120 (STATUS_CANCELLED)");
     }
 }

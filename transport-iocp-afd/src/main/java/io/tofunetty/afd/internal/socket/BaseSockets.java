@@ -1,6 +1,10 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
 
-import io.tofunetty.afd.internal.WinsockErrors.WinsockException;
+import io.tofunetty.afd.internal.win32.Win32Errors;
+
+import io.tofunetty.afd.internal.poll.AfdDriver;
+import io.tofunetty.afd.internal.win32.Winsock;
+
 
 import java.io.IOException;
 
@@ -19,14 +23,14 @@ public final class BaseSockets {
 
     public static long resolve(AfdDriver driver, long socket) throws IOException {
         long current = socket;
-        WinsockException baseFailure = null;
+        IOException baseFailure = null;
         for (int layer = 0; layer < MAX_LAYERS; layer++) {
             try {
                 return driver.queryHandle(current, Winsock.SIO_BASE_HANDLE);
-            } catch (WinsockException e) {
-                if (e.errorCode() == WinsockErrors.WSAENOTSOCK) {
+            } catch (IOException e) {
+                if (WinsockExceptions.errorCode(e) == Win32Errors.WSAENOTSOCK) {
                     throw new IOException("cannot poll handle 0x" + Long.toHexString(socket)
-                            + ": not a socket (SIO_BASE_HANDLE failed with " + WinsockErrors.describe(e.errorCode())
+                            + ": not a socket (SIO_BASE_HANDLE failed with " + Win32Errors.describe(WinsockExceptions.errorCode(e))
                             + "); the AFD transport polls Winsock (MSAFD) sockets only", e);
                 }
                 if (baseFailure == null) {
@@ -36,9 +40,9 @@ public final class BaseSockets {
             long next;
             try {
                 next = driver.queryHandle(current, Winsock.SIO_BSP_HANDLE_POLL);
-            } catch (WinsockException e) {
+            } catch (IOException e) {
                 throw lspFailure(socket, baseFailure, "SIO_BSP_HANDLE_POLL failed with "
-                        + WinsockErrors.describe(e.errorCode()), e);
+                        + Win32Errors.describe(WinsockExceptions.errorCode(e)), e);
             }
             if (next == current || next == Winsock.INVALID_SOCKET || next == 0) {
                 throw lspFailure(socket, baseFailure, "SIO_BSP_HANDLE_POLL returned 0x" + Long.toHexString(next)
@@ -49,10 +53,10 @@ public final class BaseSockets {
         throw lspFailure(socket, baseFailure, "more than " + MAX_LAYERS + " provider layers", null);
     }
 
-    private static IOException lspFailure(long socket, WinsockException baseFailure, String fallback,
+    private static IOException lspFailure(long socket, IOException baseFailure, String fallback,
                                           Throwable cause) {
         IOException e = new IOException("cannot find the base handle of socket 0x" + Long.toHexString(socket)
-                + ": SIO_BASE_HANDLE failed with " + WinsockErrors.describe(baseFailure.errorCode()) + " and "
+                + ": SIO_BASE_HANDLE failed with " + Win32Errors.describe(WinsockExceptions.errorCode(baseFailure)) + " and "
                 + fallback + ". A layered service provider (LSP, installed by some antivirus, VPN or traffic-"
                 + "inspection software) wraps this socket and hides the handle AFD polls must use. "
                 + "List providers with `netsh winsock show catalog`; remove or update the LSP (or run "

@@ -1,4 +1,7 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
+
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,25 +1,29 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.poll;
 
-import io.tofunetty.afd.internal.PollerHarness.Call;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.win32.Win32Errors;
+
+import io.tofunetty.afd.internal.poll.PollerHarness.Call;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.tofunetty.afd.internal.FakeKernel.ABORT;
-import static io.tofunetty.afd.internal.FakeKernel.ACCEPT;
-import static io.tofunetty.afd.internal.FakeKernel.CONNECT_FAIL;
-import static io.tofunetty.afd.internal.FakeKernel.DISCONNECT;
-import static io.tofunetty.afd.internal.FakeKernel.LOCAL_CLOSE;
-import static io.tofunetty.afd.internal.FakeKernel.RECEIVE;
-import static io.tofunetty.afd.internal.FakeKernel.SEND;
+import static io.tofunetty.afd.internal.poll.FakeKernel.ABORT;
+import static io.tofunetty.afd.internal.poll.FakeKernel.ACCEPT;
+import static io.tofunetty.afd.internal.poll.FakeKernel.CONNECT_FAIL;
+import static io.tofunetty.afd.internal.poll.FakeKernel.DISCONNECT;
+import static io.tofunetty.afd.internal.poll.FakeKernel.LOCAL_CLOSE;
+import static io.tofunetty.afd.internal.poll.FakeKernel.RECEIVE;
+import static io.tofunetty.afd.internal.poll.FakeKernel.SEND;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The poller's state machine against the scripted fake kernel, one test per edge case of afd-poll.md §6 that
- * concerns the poller (the number is in the name). The fake itself fails any test that puts two polls on one
+ * The poller's state machine against the scripted fake kernel, one test per failure mode that concerns the poller
+ * (a test named {@code s6_N_...} pins failure mode N of the table in docs/afd-transport-internals.md). The fake itself fails any test that puts two polls on one
  * record or socket, arms a malformed record, or frees/writes record memory while the kernel owns it.
  */
 class AfdPollerTest {
@@ -557,7 +561,7 @@ class AfdPollerTest {
         List<Call> calls = h.sink.take();
         assertThat(kinds(calls)).containsExactly("failed:A:0x0");
         assertThat(calls.get(0).status).isEqualTo(NtStatus.INSUFFICIENT_RESOURCES);
-        assertThat(calls.get(0).win32).isEqualTo(WinsockErrors.ERROR_NO_SYSTEM_RESOURCES);
+        assertThat(calls.get(0).win32).isEqualTo(Win32Errors.ERROR_NO_SYSTEM_RESOURCES);
 
         h.flush();
         h.flush();

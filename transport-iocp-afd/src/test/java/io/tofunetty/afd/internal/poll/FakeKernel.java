@@ -1,6 +1,11 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.poll;
 
-import io.tofunetty.afd.internal.WinsockErrors.WinsockException;
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.NtStatus;
+import io.tofunetty.afd.internal.win32.Winsock;
+import io.tofunetty.afd.internal.win32.Win32Errors;
+import io.tofunetty.afd.internal.socket.WinsockExceptions;
+
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -63,7 +68,7 @@ public final class FakeKernel implements AutoCloseable {
         Integer raceCancelEvents;
         long bspHandle;
         int baseHandleFailures;
-        int baseHandleError = WinsockErrors.WSAEFAULT;
+        int baseHandleError = Win32Errors.WSAEFAULT;
         int bspError;
         boolean notASocket;
 
@@ -676,38 +681,38 @@ public final class FakeKernel implements AutoCloseable {
             switch (ntStatus) {
                 case NtStatus.SUCCESS: return 0;
                 case NtStatus.INVALID_HANDLE:
-                case NtStatus.OBJECT_TYPE_MISMATCH: return WinsockErrors.ERROR_INVALID_HANDLE;
-                case NtStatus.INSUFFICIENT_RESOURCES: return WinsockErrors.ERROR_NO_SYSTEM_RESOURCES;
-                case NtStatus.CANCELLED: return WinsockErrors.ERROR_OPERATION_ABORTED;
-                case NtStatus.CONNECTION_REFUSED: return WinsockErrors.ERROR_CONNECTION_REFUSED;
+                case NtStatus.OBJECT_TYPE_MISMATCH: return Win32Errors.ERROR_INVALID_HANDLE;
+                case NtStatus.INSUFFICIENT_RESOURCES: return Win32Errors.ERROR_NO_SYSTEM_RESOURCES;
+                case NtStatus.CANCELLED: return Win32Errors.ERROR_OPERATION_ABORTED;
+                case NtStatus.CONNECTION_REFUSED: return Win32Errors.ERROR_CONNECTION_REFUSED;
                 case NtStatus.HANDLES_CLOSED: return 676; // ERROR_HANDLES_CLOSED
                 default: return 317; // ERROR_MR_MID_NOT_FOUND: what RtlNtStatusToDosError gives for unknown codes
             }
         }
 
         @Override
-        public long queryHandle(long socket, int ioctl) throws WinsockException {
+        public long queryHandle(long socket, int ioctl) throws IOException {
             lock.lock();
             try {
                 callerThreads.add(Thread.currentThread());
                 FakeSocket fs = sockets.get(socket);
                 if (fs == null || fs.closed || fs.notASocket) {
-                    throw WinsockErrors.newException("WSAIoctl", WinsockErrors.WSAENOTSOCK);
+                    throw WinsockExceptions.newException("WSAIoctl", Win32Errors.WSAENOTSOCK);
                 }
                 if (ioctl == Winsock.SIO_BASE_HANDLE) {
                     if (fs.baseHandleFailures > 0) {
                         fs.baseHandleFailures--;
-                        throw WinsockErrors.newException("WSAIoctl(SIO_BASE_HANDLE)", fs.baseHandleError);
+                        throw WinsockExceptions.newException("WSAIoctl(SIO_BASE_HANDLE)", fs.baseHandleError);
                     }
                     return socket;
                 }
                 if (ioctl == Winsock.SIO_BSP_HANDLE_POLL) {
                     if (fs.bspError != 0) {
-                        throw WinsockErrors.newException("WSAIoctl(SIO_BSP_HANDLE_POLL)", fs.bspError);
+                        throw WinsockExceptions.newException("WSAIoctl(SIO_BSP_HANDLE_POLL)", fs.bspError);
                     }
                     return fs.bspHandle != 0 ? fs.bspHandle : socket;
                 }
-                throw WinsockErrors.newException("WSAIoctl", WinsockErrors.WSAEOPNOTSUPP);
+                throw WinsockExceptions.newException("WSAIoctl", Win32Errors.WSAEOPNOTSUPP);
             } finally {
                 lock.unlock();
             }

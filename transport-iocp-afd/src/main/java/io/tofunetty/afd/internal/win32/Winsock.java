@@ -1,11 +1,11 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.win32;
+
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import io.tofunetty.afd.internal.WinsockErrors.WinsockException;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.io.IOException;
+
 
 /**
  * ws2_32: everything a non-blocking TCP/UDP transport over AFD polls needs, by JNA direct mapping.
@@ -18,15 +18,16 @@ import java.net.SocketAddress;
  *       failed, read the error with {@link #lastError()} (JNA's saved value; calling {@code WSAGetLastError} as a
  *       separate native call may see a value clobbered by the JVM in between).</li>
  *   <li>Buffers are caller-owned native memory: a direct ByteBuf's {@code memoryAddress()}, or {@link Mem}.</li>
- *   <li>The raw natives are for the hot path; the static helpers below them ({@link #newSocket}, {@link #getIntOption},
- *       {@link #localAddress}...) are for cold paths and throw {@link WinsockException} with the error's name.</li>
+ *   <li>This class is the raw binding only. Calls that need an argument block (socket creation, options, ioctls)
+ *       are in {@code internal.socket.SocketHandles}; everything with socket semantics (bind, connect, accept,
+ *       addresses, shutdown, close) is in {@code internal.socket.WinsockSocket}.</li>
  * </ul>
- * {@link #startup()} runs WSAStartup(2.2) once per process; the helpers call it, raw users must call it first.
+ * {@link #startup()} runs WSAStartup(2.2) once per process; socket creation calls it, raw users must call it first.
  * Loading this class anywhere but Windows throws {@link UnsatisfiedLinkError}.
  *
  * <p>Layouts (x64): WSABUF = {ULONG len 0:4, pad, char* buf 8:8} = 16 bytes ({@link #WSABUF_SIZE});
  * linger = {u_short onoff, u_short linger} = 4 bytes; ip_mreq = 8 bytes; ipv6_mreq = 16 + 4 bytes;
- * socket addresses: see {@link SockAddrs}.
+ * socket addresses: see {@code SockAddrs} (the socket layer).
  */
 public final class Winsock {
     public static final long INVALID_SOCKET = -1L;
@@ -143,6 +144,8 @@ public final class Winsock {
 
     /** sizeof(WSABUF) on x64. */
     public static final int WSABUF_SIZE = 16;
+    public static final int WSABUF_LEN = 0;
+    public static final int WSABUF_BUF = 8;
     private static final int WSADATA_SIZE = 512; // 408 on x64; rounded up
 
     private static volatile boolean started;
@@ -160,7 +163,7 @@ public final class Winsock {
     }
 
     /** WSAStartup(2.2), once per process. Never paired with WSACleanup: other users may share the process. */
-    public static void startup() throws WinsockException {
+    public static void startup() throws IOException {
         if (started) {
             return;
         }
@@ -172,7 +175,7 @@ public final class Winsock {
             try {
                 int rc = WSAStartup((short) 0x0202, data);
                 if (rc != 0) {
-                    throw WinsockErrors.newException("WSAStartup(2.2)", rc);
+                    throw new IOException("WSAStartup(2.2) failed: " + Win32Errors.describe(rc));
                 }
             } finally {
                 Mem.free(data);
@@ -250,266 +253,6 @@ public final class Winsock {
     public static native int WSAIoctl(long s, int controlCode, long inBuffer, int inBufferLength, long outBuffer,
                                       int outBufferLength, long bytesReturnedOut, long overlapped,
                                       long completionRoutine);
-
-    // ---------------------------------------------------------------- cold-path helpers
-
-    /**
-     * A new overlapped-capable, non-inheritable, non-blocking socket:
-     * WSASocketW(af, type, protocol, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT) + FIONBIO.
-     * UDP sockets also get SIO_UDP_CONNRESET = FALSE.
-     */
-    public static long newSocket(int af, int type, int protocol) throws WinsockException {
-        startup();
-        long s = WSASocketW(af, type, protocol, 0, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
-        if (s == INVALID_SOCKET) {
-            throw WinsockErrors.newException("WSASocketW(af=" + af + ", type=" + type + ")", lastError());
-        }
-        try {
-            setNonBlocking(s, true);
-            if (type == SOCK_DGRAM) {
-                setUdpConnReset(s, false);
-            }
-        } catch (WinsockException e) {
-            if (closesocket(s) != 0) {
-                e.addSuppressed(WinsockErrors.newException("closesocket", lastError()));
-            }
-            throw e;
-        }
-        return s;
-    }
-
-    /** A non-blocking TCP socket, AF_INET6 when {@code ipv6}. */
-    public static long newTcpSocket(boolean ipv6) throws WinsockException {
-        return newSocket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    }
-
-    public static long newUdpSocket(boolean ipv6) throws WinsockException {
-        return newSocket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-    }
-
-    public static void setNonBlocking(long s, boolean nonBlocking) throws WinsockException {
-        long cell = Mem.allocate(8);
-        try {
-            Mem.putInt(cell, nonBlocking ? 1 : 0);
-            if (ioctlsocket(s, FIONBIO, cell) != 0) {
-                throw WinsockErrors.newException("ioctlsocket(FIONBIO)", lastError());
-            }
-        } finally {
-            Mem.free(cell);
-        }
-    }
-
-    /** Bytes that recv() would return now (FIONREAD). */
-    public static int bytesReadable(long s) throws WinsockException {
-        long cell = Mem.allocate(8);
-        try {
-            if (ioctlsocket(s, FIONREAD, cell) != 0) {
-                throw WinsockErrors.newException("ioctlsocket(FIONREAD)", lastError());
-            }
-            return Mem.getInt(cell);
-        } finally {
-            Mem.free(cell);
-        }
-    }
-
-    public static void setUdpConnReset(long s, boolean enabled) throws WinsockException {
-        long cell = Mem.allocate(16);
-        try {
-            Mem.putInt(cell, enabled ? 1 : 0);
-            if (WSAIoctl(s, SIO_UDP_CONNRESET, cell, 4, 0, 0, cell + 8, 0, 0) != 0) {
-                throw WinsockErrors.newException("WSAIoctl(SIO_UDP_CONNRESET)", lastError());
-            }
-        } finally {
-            Mem.free(cell);
-        }
-    }
-
-    /**
-     * WSAIoctl(SIO_TCP_INITIAL_RTO) with TCP_INITIAL_RTO_PARAMETERS {USHORT Rtt; UCHAR MaxSynRetransmissions} (4 bytes
-     * with its padding). Returns 0, or the Winsock error: callers treat it as an optimisation that may be missing.
-     */
-    public static int setInitialRto(long s, int rtt, int maxSynRetransmissions) {
-        long cell = Mem.allocate(16);
-        try {
-            Mem.putInt(cell, 0);
-            Mem.putShort(cell, (short) rtt);
-            Mem.putByte(cell + 2, (byte) maxSynRetransmissions);
-            return WSAIoctl(s, SIO_TCP_INITIAL_RTO, cell, 4, 0, 0, cell + 8, 0, 0) == 0 ? 0 : lastError();
-        } finally {
-            Mem.free(cell);
-        }
-    }
-
-    /** WSAIoctl(s, code, NULL, 0, &handle, 8, ...) for the SIO_BASE_HANDLE / SIO_BSP_HANDLE* family. */
-    public static long ioctlHandle(long s, int code) throws WinsockException {
-        long cell = Mem.allocate(16);
-        try {
-            if (WSAIoctl(s, code, 0, 0, cell, 8, cell + 8, 0, 0) != 0) {
-                throw WinsockErrors.newException("WSAIoctl(0x" + Integer.toHexString(code) + ')', lastError());
-            }
-            return Mem.getLong(cell);
-        } finally {
-            Mem.free(cell);
-        }
-    }
-
-    public static int getIntOption(long s, int level, int option) throws WinsockException {
-        long cell = Mem.allocate(16);
-        try {
-            Mem.putInt(cell + 8, 4);
-            if (getsockopt(s, level, option, cell, cell + 8) != 0) {
-                throw WinsockErrors.newException("getsockopt(level=" + level + ", option=0x"
-                        + Integer.toHexString(option) + ')', lastError());
-            }
-            int len = Mem.getInt(cell + 8);
-            // BOOL-style options may come back as a single byte (e.g. TCP_NODELAY on some providers)
-            return len == 1 ? Mem.getByte(cell) & 0xFF : Mem.getInt(cell);
-        } finally {
-            Mem.free(cell);
-        }
-    }
-
-    public static void setIntOption(long s, int level, int option, int value) throws WinsockException {
-        long cell = Mem.allocate(8);
-        try {
-            Mem.putInt(cell, value);
-            if (setsockopt(s, level, option, cell, 4) != 0) {
-                throw WinsockErrors.newException("setsockopt(level=" + level + ", option=0x"
-                        + Integer.toHexString(option) + ", value=" + value + ')', lastError());
-            }
-        } finally {
-            Mem.free(cell);
-        }
-    }
-
-    /** SO_LINGER: {@code seconds < 0} turns lingering off; 0 makes close() abortive (RST). */
-    public static void setLinger(long s, int seconds) throws WinsockException {
-        long cell = Mem.allocate(8);
-        try {
-            Mem.putShort(cell, (short) (seconds < 0 ? 0 : 1));
-            Mem.putShort(cell + 2, (short) Math.max(0, Math.min(seconds, 0xFFFF)));
-            if (setsockopt(s, SOL_SOCKET, SO_LINGER, cell, 4) != 0) {
-                throw WinsockErrors.newException("setsockopt(SO_LINGER)", lastError());
-            }
-        } finally {
-            Mem.free(cell);
-        }
-    }
-
-    /** SO_LINGER as seconds, or -1 when lingering is off. */
-    public static int getLinger(long s) throws WinsockException {
-        long cell = Mem.allocate(16);
-        try {
-            Mem.putInt(cell + 8, 4);
-            if (getsockopt(s, SOL_SOCKET, SO_LINGER, cell, cell + 8) != 0) {
-                throw WinsockErrors.newException("getsockopt(SO_LINGER)", lastError());
-            }
-            return Mem.getShort(cell) == 0 ? -1 : Mem.getShort(cell + 2) & 0xFFFF;
-        } finally {
-            Mem.free(cell);
-        }
-    }
-
-    /** SO_ERROR: the pending error (e.g. after a non-blocking connect), 0 if none. Clears it. */
-    public static int pendingError(long s) throws WinsockException {
-        return getIntOption(s, SOL_SOCKET, SO_ERROR);
-    }
-
-    public static void bind(long s, SocketAddress address) throws WinsockException {
-        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
-        try {
-            int len = SockAddrs.write(address, sa);
-            if (bind(s, sa, len) != 0) {
-                throw WinsockErrors.newException("bind(" + address + ')', lastError());
-            }
-        } finally {
-            Mem.free(sa);
-        }
-    }
-
-    public static void listenOrThrow(long s, int backlog) throws WinsockException {
-        if (listen(s, backlog) != 0) {
-            throw WinsockErrors.newException("listen", lastError());
-        }
-    }
-
-    /**
-     * Starts a non-blocking connect. Returns true when connected at once, false when in progress (arm
-     * {@code AfdIoOps.CONNECT} and check {@link #pendingError} when it fires).
-     */
-    public static boolean connect(long s, SocketAddress address) throws WinsockException {
-        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE);
-        try {
-            int len = SockAddrs.write(address, sa);
-            if (connect(s, sa, len) == 0) {
-                return true;
-            }
-            int err = lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK || err == WinsockErrors.WSAEINPROGRESS
-                    || err == WinsockErrors.WSAEALREADY) {
-                return false;
-            }
-            throw WinsockErrors.newException("connect(" + address + ')', err);
-        } finally {
-            Mem.free(sa);
-        }
-    }
-
-    /** Accepts one connection: the new SOCKET, or {@link #INVALID_SOCKET} when none is pending (WSAEWOULDBLOCK). */
-    public static long acceptNonBlocking(long listener) throws WinsockException {
-        long s = accept(listener, 0, 0);
-        if (s == INVALID_SOCKET) {
-            int err = lastError();
-            if (err == WinsockErrors.WSAEWOULDBLOCK) {
-                return INVALID_SOCKET;
-            }
-            throw WinsockErrors.newException("accept", err);
-        }
-        return s;
-    }
-
-    public static InetSocketAddress localAddress(long s) throws WinsockException {
-        return (InetSocketAddress) socketAddress(s, true);
-    }
-
-    public static InetSocketAddress remoteAddress(long s) throws WinsockException {
-        return (InetSocketAddress) socketAddress(s, false);
-    }
-
-    /** getsockname / getpeername decoded by {@link SockAddrs#read}. */
-    public static SocketAddress socketAddress(long s, boolean local) throws WinsockException {
-        long sa = Mem.allocate(SockAddrs.STORAGE_SIZE + 8);
-        try {
-            long lenCell = sa + SockAddrs.STORAGE_SIZE;
-            Mem.putInt(lenCell, SockAddrs.STORAGE_SIZE);
-            int rc = local ? getsockname(s, sa, lenCell) : getpeername(s, sa, lenCell);
-            if (rc != 0) {
-                throw WinsockErrors.newException(local ? "getsockname" : "getpeername", lastError());
-            }
-            return SockAddrs.read(sa, Mem.getInt(lenCell));
-        } finally {
-            Mem.free(sa);
-        }
-    }
-
-    public static void shutdownOrThrow(long s, int how) throws WinsockException {
-        if (shutdown(s, how) != 0) {
-            throw WinsockErrors.newException("shutdown(" + how + ')', lastError());
-        }
-    }
-
-    /** closesocket, reporting failures (WSAENOTSOCK for a double close). */
-    public static void close(long s) throws WinsockException {
-        if (closesocket(s) != 0) {
-            throw WinsockErrors.newException("closesocket", lastError());
-        }
-    }
-
-    /** Writes one WSABUF at {@code wsabuf}: {len, buf}. */
-    public static void putWsaBuf(long wsabuf, long address, int length) {
-        Mem.putLong(wsabuf, length & 0xFFFFFFFFL);
-        Mem.putLong(wsabuf + 8, address);
-    }
 
     /** kernel32 handle-information calls for SOCKETs (a SOCKET is a kernel handle). */
     public static final class Handles {

@@ -1,4 +1,9 @@
-package io.tofunetty.afd.internal;
+package io.tofunetty.afd.internal.socket;
+
+import io.tofunetty.afd.internal.win32.Win32Errors;
+
+import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.win32.Winsock;
 
 import io.netty.util.concurrent.FastThreadLocal;
 
@@ -58,23 +63,7 @@ public final class DatagramSockets {
      * off) when {@code ipv6}, else AF_INET.
      */
     public static WinsockSocket newSocket(boolean ipv6) throws IOException {
-        long s;
-        try {
-            s = Winsock.newUdpSocket(ipv6);
-        } catch (WinsockErrors.WinsockException e) {
-            throw WinsockExceptions.newException("WSASocketW(" + (ipv6 ? "AF_INET6" : "AF_INET") + ", SOCK_DGRAM)",
-                    e.errorCode());
-        }
-        WinsockSocket socket = WinsockSocket.adopt(s, ipv6);
-        if (ipv6) {
-            try {
-                socket.setIntOption(Winsock.IPPROTO_IPV6, Winsock.IPV6_V6ONLY, 0);
-            } catch (IOException e) {
-                socket.close();
-                throw e;
-            }
-        }
-        return socket;
+        return WinsockSocket.newInetSocket(ipv6, false);
     }
 
     /** The wildcard address (port 0) of a socket's family. */
@@ -119,17 +108,17 @@ public final class DatagramSockets {
         }
         int err = Winsock.lastError();
         switch (err) {
-            case WinsockErrors.WSAEWOULDBLOCK:
+            case Win32Errors.WSAEWOULDBLOCK:
                 return WOULD_BLOCK;
-            case WinsockErrors.WSAEMSGSIZE:
+            case Win32Errors.WSAEMSGSIZE:
                 return length; // the buffer holds the datagram's first bytes; the rest is gone
-            case WinsockErrors.WSAECONNRESET:
-            case WinsockErrors.WSAENETRESET:
-            case WinsockErrors.WSAECONNREFUSED:
+            case Win32Errors.WSAECONNRESET:
+            case Win32Errors.WSAENETRESET:
+            case Win32Errors.WSAECONNREFUSED:
                 discardQueuedReports(socket, sa, lenCell);
                 throw new PortUnreachableException("recvfrom() failed: " + WinsockExceptions.describe(err));
             default:
-                if (err == WinsockErrors.WSAENOTSOCK && !socket.isOpen()) {
+                if (err == Win32Errors.WSAENOTSOCK && !socket.isOpen()) {
                     throw new java.nio.channels.ClosedChannelException();
                 }
                 throw WinsockExceptions.newException("recvfrom()", err);
@@ -162,8 +151,8 @@ public final class DatagramSockets {
      * Linux's ECONNREFUSED for a connected socket's send.
      */
     private static boolean isIcmpReport(int err) {
-        return err == WinsockErrors.WSAECONNRESET || err == WinsockErrors.WSAENETRESET
-                || err == WinsockErrors.WSAECONNREFUSED;
+        return err == Win32Errors.WSAECONNRESET || err == Win32Errors.WSAENETRESET
+                || err == Win32Errors.WSAECONNREFUSED;
     }
 
     /**
@@ -177,9 +166,9 @@ public final class DatagramSockets {
             return false;
         }
         try {
-            Winsock.setUdpConnReset(socket.handle(), enabled);
+            SocketHandles.setUdpConnReset(socket.handle(), enabled);
             return true;
-        } catch (WinsockErrors.WinsockException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -213,14 +202,14 @@ public final class DatagramSockets {
             return true;
         }
         int err = Winsock.lastError();
-        if (err == WinsockErrors.WSAEWOULDBLOCK) {
+        if (err == Win32Errors.WSAEWOULDBLOCK) {
             return false;
         }
         if (isIcmpReport(err)) {
             throw new PortUnreachableException((recipient == null ? "send()" : "sendto(" + recipient + ')')
                     + " failed: " + WinsockExceptions.describe(err));
         }
-        if (err == WinsockErrors.WSAENOTSOCK && !socket.isOpen()) {
+        if (err == Win32Errors.WSAENOTSOCK && !socket.isOpen()) {
             throw new java.nio.channels.ClosedChannelException();
         }
         throw WinsockExceptions.newException(recipient == null ? "send()" : "sendto(" + recipient + ')', err);
