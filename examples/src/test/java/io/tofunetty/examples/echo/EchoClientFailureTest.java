@@ -90,7 +90,13 @@ class EchoClientFailureTest {
             EchoResult result = EchoClient.run(new EchoClient.Options(server.address(), EchoTransport.NIO, 20, 1,
                     4, 60, null, 2000));
             assertThat(result.success()).isFalse();
-            assertThat(result.failure()).startsWith("connection 0: ").contains(fault.expected);
+            if (fault == Fault.CLOSE && result.failure().endsWith("Connection reset")) {
+                // Windows (and Wine 10) resets a connection closed with unread data in its receive buffer: the
+                // client's pipelined requests were still unread at the server, so the close is an RST, not a FIN.
+                assertThat(result.failure()).startsWith("connection 0: after ");
+            } else {
+                assertThat(result.failure()).startsWith("connection 0: ").contains(fault.expected);
+            }
             assertThat(result.verifiedEchoes()).isLessThan(result.expectedEchoes());
             assertThat(result.summary()).startsWith("SUMMARY FAILED");
         }
