@@ -163,6 +163,7 @@ abstract class AbstractAfdChannel extends AbstractChannel {
             if (f.isSuccess()) {
                 registration = (IoRegistration) f.getNow();
                 submittedOps = -1;
+                onRegistered(registration);
                 submitOps();
                 promise.setSuccess();
             } else {
@@ -177,8 +178,22 @@ abstract class AbstractAfdChannel extends AbstractChannel {
         if (reg != null) {
             registration = null;
             submittedOps = -1;
+            onDeregistered();
             reg.cancel();
         }
+    }
+
+    /** The channel is registered with a loop; its interest is submitted right after (loop thread). */
+    void onRegistered(IoRegistration registration) {
+    }
+
+    /** The channel leaves its loop, or closes (loop thread, before the registration is cancelled). */
+    void onDeregistered() {
+    }
+
+    /** Replaces interest bits without submitting them: for {@link #onRegistered}, whose caller submits. */
+    final void replaceFlags(int clear, int set) {
+        ops = (ops & ~clear) | set;
     }
 
     @Override

@@ -12,10 +12,12 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FileRegion;
+import io.netty.channel.IoRegistration;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.LeakPresenceDetector;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.internal.StringUtil;
 import io.tofunetty.afd.internal.poll.AfdCounters;
 import io.tofunetty.afd.internal.socket.SocketSendBuffers;
@@ -50,6 +52,23 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
     private final Runnable flushTask = () -> ((AbstractAfdUnsafe) unsafe()).flush0();
     private WritableByteChannel byteChannel;
 
+    /** The overlapped receive while this channel reads by completion on its current loop, else null. */
+    private CompletionReader reader;
+    /** What the loop offered at registration ({@link AfdIoHandler.CompletionReadable}); taken by onRegistered. */
+    private CompletionReads loopReads;
+    /** A receive completed at once (skip-on-success) outside a read batch; delivered by a task. Loop thread only. */
+    private boolean inlineReceiveQueued;
+    /**
+     * Data taken off the socket that the pipeline has not seen: a receive that completed after autoRead was turned
+     * off, or the receive of the previous loop, which ends there after a deregistration. Guarded by {@code this}.
+     */
+    private ByteBuf carried;
+    private int carriedBytes;
+    private IOException carriedFailure;
+    private boolean carriedReady;
+    /** A receive posted on the previous loop has not ended yet: nothing may be read before it. */
+    private volatile boolean carriedPending;
+
     /** A channel on an accepted (connected) socket. */
     AbstractAfdStreamChannel(Channel parent, WinsockSocket socket) {
         super(parent, socket, true, AfdIoOps.STICKY);
@@ -72,7 +91,204 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
 
     @Override
     void onActive() {
-        setFlag(AfdIoOps.STICKY);
+        if (reader != null) {
+            // Completion reads: the receive itself reports the end of the stream and resets.
+            if (((AbstractAfdUnsafe) unsafe()).readPending) {
+                startReceive();
+            }
+        } else if (!carriedPending) {
+            setFlag(AfdIoOps.STICKY);
+        }
+    }
+
+    /** Whether this channel may read by overlapped receives (TCP); AF_UNIX streams always read by polls. */
+    boolean completionReadsSupported() {
+        return false;
+    }
+
+    /** Whether the channel reads by overlapped receives on its current loop (tests, diagnostics). */
+    final boolean readsByCompletion() {
+        return reader != null;
+    }
+
+    @Override
+    void onRegistered(IoRegistration registration) {
+        CompletionReads reads = completionReadsSupported() ? loopReads : null;
+        loopReads = null;
+        reader = reads != null ? reads.open(socket, (AfdStreamUnsafe) unsafe()) : null;
+        if (reader != null || carriedPending) {
+            replaceFlags(AfdIoOps.READ, 0);
+        } else if (isActive()) {
+            replaceFlags(0, AfdIoOps.STICKY);
+        }
+    }
+
+    @Override
+    void onDeregistered() {
+        CompletionReader r = reader;
+        if (r == null) {
+            return;
+        }
+        reader = null;
+        if (isOpen() && isActive()) {
+            if (r.detach()) {
+                carriedPending = true;
+            }
+        } else {
+            r.close();
+        }
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            // Deregistration closed it unless the registration was already gone (LOCAL_CLOSE): the socket is closed
+            // now, which cancels a posted receive, whose packet then frees its memory.
+            CompletionReader r = reader;
+            if (r != null) {
+                reader = null;
+                r.close();
+            }
+            releaseCarried();
+        }
+    }
+
+    @Override
+    protected void doBeginRead() throws Exception {
+        if (reader == null && !carriedPending && !hasCarried()) {
+            super.doBeginRead();
+            return;
+        }
+        ((AbstractAfdUnsafe) unsafe()).readPending = true;
+        if (carriedPending) {
+            return; // resumes when the previous loop's receive has ended
+        }
+        if (hasCarried()) {
+            eventLoop().execute(this::deliverCarried);
+            return;
+        }
+        if (isActive()) {
+            startReceive();
+        }
+    }
+
+    /** Keeps one receive posted while the pipeline wants data (autoRead, or a read() pending). Loop thread. */
+    final void startReceive() {
+        CompletionReader r = reader;
+        AfdStreamUnsafe unsafe = (AfdStreamUnsafe) unsafe();
+        if (r == null || r.isPosted() || inlineReceiveQueued || !isOpen() || !isActive() || socket.isInputShutdown()
+                || !unsafe.readPending && !config().isAutoRead()) {
+            return;
+        }
+        ByteBuf buf = null;
+        if (config().isAutoRead() && !r.isIdle()) {
+            // A data receive: the buffer the allocator predicts, written by the kernel when data comes. With autoRead
+            // off a zero-byte receive is posted instead, so that nothing is read ahead of a read().
+            buf = unsafe.recvBufAllocHandle().allocate(config().getAllocator());
+            if (!buf.hasMemoryAddress()) {
+                buf.release();
+                buf = null;
+            }
+        }
+        int result = r.post(buf);
+        if (result == CompletionReader.PENDING) {
+            return;
+        }
+        // Not inside a read batch (this may run in read() or in channelActive): deliver from a task.
+        ByteBuf got = buf;
+        int bytes = r.completedBytes();
+        IOException failure = r.failure();
+        inlineReceiveQueued = true;
+        eventLoop().execute(() -> {
+            inlineReceiveQueued = false;
+            if (result == CompletionReader.FAILED) {
+                if (got != null) {
+                    got.release();
+                }
+                unsafe.receiveFailed(failure);
+            } else if (got == null) {
+                unsafe.readable();
+            } else {
+                unsafe.received(got, bytes);
+            }
+        });
+    }
+
+    private synchronized boolean hasCarried() {
+        return carriedReady;
+    }
+
+    private synchronized void carry(ByteBuf buf, int bytes, IOException failure) {
+        releaseCarriedLocked();
+        carried = buf;
+        carriedBytes = bytes;
+        carriedFailure = failure;
+        carriedReady = true;
+        carriedPending = false;
+    }
+
+    private synchronized void releaseCarried() {
+        releaseCarriedLocked();
+        carriedPending = false;
+    }
+
+    private void releaseCarriedLocked() {
+        if (carried != null) {
+            carried.release();
+            carried = null;
+        }
+        carriedReady = false;
+        carriedFailure = null;
+    }
+
+    /** Delivers the carried data or failure on the channel's loop, then reads on as the current mode does. */
+    private void deliverCarried() {
+        if (!eventLoop().inEventLoop()) {
+            eventLoop().execute(this::deliverCarried);
+            return;
+        }
+        ByteBuf buf;
+        int bytes;
+        IOException failure;
+        synchronized (this) {
+            if (!carriedReady || !isRegistered()) {
+                return;
+            }
+            buf = carried;
+            bytes = carriedBytes;
+            failure = carriedFailure;
+            carried = null;
+            carriedFailure = null;
+            carriedReady = false;
+        }
+        AfdStreamUnsafe unsafe = (AfdStreamUnsafe) unsafe();
+        if (!isOpen()) {
+            if (buf != null) {
+                buf.release();
+            }
+        } else if (failure != null) {
+            unsafe.receiveFailed(failure);
+        } else if (buf != null) {
+            unsafe.received(buf, bytes);
+        } else {
+            readOn();
+        }
+    }
+
+    /** After a batch: keep reading in the current mode if the pipeline wants more. */
+    private void readOn() {
+        if (reader != null) {
+            startReceive();
+        } else if (isOpen() && isActive()) {
+            AbstractAfdUnsafe unsafe = (AbstractAfdUnsafe) unsafe();
+            setFlag(AfdIoOps.STICKY);
+            if (unsafe.readPending || config().isAutoRead()) {
+                unsafe.readPending = true;
+                setFlag(AfdIoOps.RECEIVE);
+            }
+        }
     }
 
     /** The gathering-write byte limit, adapted to what the socket accepts. */
@@ -376,7 +592,13 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         return n;
     }
 
-    class AfdStreamUnsafe extends AbstractAfdUnsafe {
+    class AfdStreamUnsafe extends AbstractAfdUnsafe
+            implements CompletionReader.Listener, AfdIoHandler.CompletionReadable {
+        @Override
+        public void registeredWith(CompletionReads reads) {
+            loopReads = reads;
+        }
+
         @Override
         AfdRecvByteAllocatorHandle newRecvHandle(RecvByteBufAllocator.ExtendedHandle handle) {
             return new AfdRecvByteAllocatorHandle(handle, true);
@@ -452,7 +674,108 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
             }
         }
 
-        private void handleReadException(ChannelPipeline pipeline, ByteBuf byteBuf, Throwable cause,
+        // ------------------------------------------------------------------ completion reads (CompletionReader)
+
+        /**
+         * A data receive completed: the read batch starts with its buffer and goes on with receives that complete at
+         * once (skip-on-success), up to the allocator handle's limits; then one receive stays posted.
+         */
+        @Override
+        public void received(ByteBuf buffer, int bytes) {
+            ChannelConfig config = config();
+            if (!isOpen() || shouldBreakReadReady(config)) {
+                buffer.release();
+                return;
+            }
+            if (!readPending && !config.isAutoRead()) {
+                carry(buffer, bytes, null); // autoRead went off after the receive was posted: wait for read()
+                return;
+            }
+            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            allocHandle.reset(config);
+            ByteBuf byteBuf = buffer;
+            boolean allDataRead = false;
+            try {
+                for (;;) {
+                    if (bytes == 0) {
+                        byteBuf.release();
+                        byteBuf = null;
+                        allocHandle.lastBytesRead(-1);
+                        allDataRead = true;
+                        readPending = false;
+                        break;
+                    }
+                    allocHandle.attemptedBytesRead(byteBuf.writableBytes());
+                    byteBuf.writerIndex(byteBuf.writerIndex() + bytes);
+                    allocHandle.lastBytesRead(bytes);
+                    allocHandle.incMessagesRead(1);
+                    readPending = false;
+                    ByteBuf message = byteBuf;
+                    byteBuf = null;
+                    pipeline.fireChannelRead(message);
+                    CompletionReader r = reader;
+                    if (r == null || r.isPosted() || inlineReceiveQueued || !isOpen() || shouldBreakReadReady(config)
+                            || !config.isAutoRead() && !readPending
+                            || !allocHandle.continueReading(UncheckedBooleanSupplier.TRUE_SUPPLIER)) {
+                        break;
+                    }
+                    byteBuf = allocHandle.allocate(config.getAllocator());
+                    int result = r.post(byteBuf);
+                    if (result == CompletionReader.PENDING) {
+                        byteBuf = null;
+                        break;
+                    }
+                    if (result == CompletionReader.FAILED) {
+                        throw r.failure();
+                    }
+                    bytes = r.completedBytes();
+                }
+                allocHandle.readComplete();
+                pipeline.fireChannelReadComplete();
+                if (allDataRead) {
+                    shutdownInput(true);
+                }
+            } catch (Throwable t) {
+                handleReadException(pipeline, byteBuf, t, allDataRead, allocHandle);
+            }
+            readOn();
+        }
+
+        /** A zero-byte receive completed: read what is there with recv(), as a poll would, then post again. */
+        @Override
+        public void readable() {
+            if (isOpen()) {
+                inReady();
+            }
+            readOn();
+        }
+
+        @Override
+        public void receiveFailed(IOException cause) {
+            if (!isOpen()) {
+                return;
+            }
+            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
+            allocHandle.reset(config());
+            handleReadException(pipeline(), null, cause, false, allocHandle);
+            readOn();
+        }
+
+        @Override
+        public void idleSwapped() {
+            readOn();
+        }
+
+        @Override
+        public void handedOver(ByteBuf buffer, int bytes, IOException cause) {
+            carry(buffer, bytes, cause);
+            if (isRegistered()) {
+                deliverCarried();
+            }
+        }
+
+        void handleReadException(ChannelPipeline pipeline, ByteBuf byteBuf, Throwable cause,
                                          boolean allDataRead, AfdRecvByteAllocatorHandle allocHandle) {
             if (byteBuf != null) {
                 if (byteBuf.isReadable()) {

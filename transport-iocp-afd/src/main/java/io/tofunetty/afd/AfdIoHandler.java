@@ -63,6 +63,8 @@ public final class AfdIoHandler implements IoHandler {
     private final AfdIoHandlerOptions options;
     private final AfdDriver driver;
     private final AfdPoller poller;
+    /** The overlapped receives of TCP channels in {@link AfdReadMode#COMPLETION}; null in poll mode. */
+    private final CompletionReads reads;
     private final AtomicLong nextWakeupNanos = new AtomicLong(AWAKE);
     private final Set<Registration> registrations = new LinkedHashSet<>();
     private final AfdIoEvent event = new AfdIoEvent();
@@ -91,6 +93,8 @@ public final class AfdIoHandler implements IoHandler {
         this.driver = driver;
         this.poller = new AfdPoller(driver, claims, this::wakeup, options.groupSize(), options.recordsPerChunk(),
                 options.maxArmAttempts());
+        this.reads = options.readMode() == AfdReadMode.COMPLETION && driver.supportsReceives()
+                ? new CompletionReads(driver, this) : null;
         this.entryCapacity = options.completionBatchSize();
         this.entries = Mem.allocate((long) entryCapacity * Kernel32.OVERLAPPED_ENTRY_SIZE);
     }
@@ -168,6 +172,9 @@ public final class AfdIoHandler implements IoHandler {
             n = dequeue(0);
             handled += process(n);
         }
+        if (reads != null) {
+            reads.sweepIfDue(System.nanoTime());
+        }
         active += System.nanoTime() - start;
         if (ctx.shouldReportActiveIoTime()) {
             ctx.reportActiveIoTime(active);
@@ -185,6 +192,10 @@ public final class AfdIoHandler implements IoHandler {
         }
         if (poller.hasPendingRetries()) {
             millis = Math.min(millis, options.armRetryIntervalMillis());
+        }
+        if (reads != null) {
+            // Unsigned: INFINITE (0xFFFFFFFF) is the largest.
+            millis = Math.min(millis, Integer.toUnsignedLong(reads.millisToSweep(System.nanoTime())));
         }
         return (int) millis; // 0xFFFFFFFF = INFINITE, 0xFFFFFFFE the largest finite wait
     }
@@ -266,6 +277,9 @@ public final class AfdIoHandler implements IoHandler {
             long key = Mem.getLong(e + Kernel32.OVERLAPPED_ENTRY_COMPLETION_KEY);
             if (key == AfdDriver.KEY_AFD) {
                 handled += poller.complete(Mem.getLong(e + Kernel32.OVERLAPPED_ENTRY_OVERLAPPED), sink);
+            } else if (key == AfdDriver.KEY_RECEIVE && reads != null) {
+                handled += reads.complete(Mem.getLong(e + Kernel32.OVERLAPPED_ENTRY_OVERLAPPED),
+                        Mem.getInt(e + Kernel32.OVERLAPPED_ENTRY_BYTES));
             } else if (key != AfdDriver.KEY_WAKE) {
                 logger.debug("ignoring completion with unknown key {}", key);
             }
@@ -304,6 +318,9 @@ public final class AfdIoHandler implements IoHandler {
         Registration registration = new Registration(afdHandle);
         registration.slot = poller.open(socket, base, registration);
         registrations.add(registration);
+        if (handle instanceof CompletionReadable) {
+            ((CompletionReadable) handle).registeredWith(reads);
+        }
         handle.registered();
         if (isShuttingDown()) {
             closeHandlesBeforeTermination(); // registered after the shutdown's close ran
@@ -447,7 +464,7 @@ public final class AfdIoHandler implements IoHandler {
         }
         poller.closeAll();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.shutdownDrainTimeoutMillis());
-        while (poller.inFlight() > 0 && portFailure == null) {
+        while ((poller.inFlight() > 0 || reads != null && reads.inFlight() > 0) && portFailure == null) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 break;
@@ -456,7 +473,13 @@ public final class AfdIoHandler implements IoHandler {
             process(n);
         }
         int stillInFlight = poller.inFlight();
+        int receivesInFlight = reads != null ? reads.inFlight() : 0;
         boolean freed = poller.release();
+        if (reads != null && !reads.abandonInFlight()) {
+            freed = false;
+            logger.warn("AfdIoHandler destroyed with {} overlapped receive(s) still in flight after {} ms; their "
+                    + "buffers are leaked", receivesInFlight, options.shutdownDrainTimeoutMillis());
+        }
         driverClosed = true;
         driver.close();
         Mem.free(entries); // written only during GQCSEx calls, which are over
@@ -492,6 +515,17 @@ public final class AfdIoHandler implements IoHandler {
 
     AfdPoller poller() {
         return poller;
+    }
+
+    /** Overlapped receives in flight. Loop thread only. */
+    int receivesInFlight() {
+        return reads != null ? reads.inFlight() : 0;
+    }
+
+    /** A handle that can read by overlapped receives: told at registration which completion reads it may use. */
+    interface CompletionReadable {
+        /** On the loop thread, in register(): this loop's completion reads, or null when it reads by polls. */
+        void registeredWith(CompletionReads reads);
     }
 
     // ------------------------------------------------------------------ registration and dispatch

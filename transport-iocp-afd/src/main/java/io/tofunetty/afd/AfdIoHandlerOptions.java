@@ -5,7 +5,8 @@ package io.tofunetty.afd;
  */
 public final class AfdIoHandlerOptions {
     private static final AfdIoHandlerOptions DEFAULTS =
-            new AfdIoHandlerOptions(32, 1024, 65536, 8, 10, 2000, 256, "TofuNetty");
+            new AfdIoHandlerOptions(32, 1024, 65536, 8, 10, 2000, 256, "TofuNetty",
+                    AfdReadMode.fromSystemProperty(AfdReadMode.POLL));
 
     private final int groupSize;
     private final int completionBatchSize;
@@ -15,10 +16,11 @@ public final class AfdIoHandlerOptions {
     private final int shutdownDrainTimeoutMillis;
     private final int recordsPerChunk;
     private final String deviceName;
+    private final AfdReadMode readMode;
 
     private AfdIoHandlerOptions(int groupSize, int completionBatchSize, int maxCompletionBatchSize,
                                 int maxArmAttempts, int armRetryIntervalMillis, int shutdownDrainTimeoutMillis,
-                                int recordsPerChunk, String deviceName) {
+                                int recordsPerChunk, String deviceName, AfdReadMode readMode) {
         this.groupSize = positive("groupSize", groupSize);
         this.completionBatchSize = positive("completionBatchSize", completionBatchSize);
         this.maxCompletionBatchSize = positive("maxCompletionBatchSize", maxCompletionBatchSize);
@@ -37,6 +39,10 @@ public final class AfdIoHandlerOptions {
             throw new IllegalArgumentException("deviceName must be non-empty and contain no backslash: " + deviceName);
         }
         this.deviceName = deviceName;
+        if (readMode == null) {
+            throw new NullPointerException("readMode");
+        }
+        this.readMode = readMode;
     }
 
     private static int positive(String name, int value) {
@@ -58,7 +64,7 @@ public final class AfdIoHandlerOptions {
 
     public AfdIoHandlerOptions withGroupSize(int v) {
         return new AfdIoHandlerOptions(v, completionBatchSize, maxCompletionBatchSize, maxArmAttempts,
-                armRetryIntervalMillis, shutdownDrainTimeoutMillis, recordsPerChunk, deviceName);
+                armRetryIntervalMillis, shutdownDrainTimeoutMillis, recordsPerChunk, deviceName, readMode);
     }
 
     /** Initial completion entries per GetQueuedCompletionStatusEx; doubles while batches come back full. */
@@ -68,7 +74,7 @@ public final class AfdIoHandlerOptions {
 
     public AfdIoHandlerOptions withCompletionBatchSize(int v) {
         return new AfdIoHandlerOptions(groupSize, v, Math.max(v, maxCompletionBatchSize), maxArmAttempts,
-                armRetryIntervalMillis, shutdownDrainTimeoutMillis, recordsPerChunk, deviceName);
+                armRetryIntervalMillis, shutdownDrainTimeoutMillis, recordsPerChunk, deviceName, readMode);
     }
 
     public int maxCompletionBatchSize() {
@@ -77,7 +83,7 @@ public final class AfdIoHandlerOptions {
 
     public AfdIoHandlerOptions withMaxCompletionBatchSize(int v) {
         return new AfdIoHandlerOptions(groupSize, completionBatchSize, v, maxArmAttempts,
-                armRetryIntervalMillis, shutdownDrainTimeoutMillis, recordsPerChunk, deviceName);
+                armRetryIntervalMillis, shutdownDrainTimeoutMillis, recordsPerChunk, deviceName, readMode);
     }
 
     /** Consecutive failed arms (other than "handle closed") before the registration gets an error event. */
@@ -87,7 +93,7 @@ public final class AfdIoHandlerOptions {
 
     public AfdIoHandlerOptions withMaxArmAttempts(int v) {
         return new AfdIoHandlerOptions(groupSize, completionBatchSize, maxCompletionBatchSize, v,
-                armRetryIntervalMillis, shutdownDrainTimeoutMillis, recordsPerChunk, deviceName);
+                armRetryIntervalMillis, shutdownDrainTimeoutMillis, recordsPerChunk, deviceName, readMode);
     }
 
     /** Longest wait while failed arms are waiting to be retried. */
@@ -97,7 +103,7 @@ public final class AfdIoHandlerOptions {
 
     public AfdIoHandlerOptions withArmRetryIntervalMillis(int v) {
         return new AfdIoHandlerOptions(groupSize, completionBatchSize, maxCompletionBatchSize, maxArmAttempts,
-                v, shutdownDrainTimeoutMillis, recordsPerChunk, deviceName);
+                v, shutdownDrainTimeoutMillis, recordsPerChunk, deviceName, readMode);
     }
 
     /** How long destroy() waits for the packets of cancelled polls before leaking their memory instead. */
@@ -107,7 +113,7 @@ public final class AfdIoHandlerOptions {
 
     public AfdIoHandlerOptions withShutdownDrainTimeoutMillis(int v) {
         return new AfdIoHandlerOptions(groupSize, completionBatchSize, maxCompletionBatchSize, maxArmAttempts,
-                armRetryIntervalMillis, v, recordsPerChunk, deviceName);
+                armRetryIntervalMillis, v, recordsPerChunk, deviceName, readMode);
     }
 
     /** Poll records (64 bytes each) per pinned native chunk. */
@@ -117,7 +123,7 @@ public final class AfdIoHandlerOptions {
 
     public AfdIoHandlerOptions withRecordsPerChunk(int v) {
         return new AfdIoHandlerOptions(groupSize, completionBatchSize, maxCompletionBatchSize, maxArmAttempts,
-                armRetryIntervalMillis, shutdownDrainTimeoutMillis, v, deviceName);
+                armRetryIntervalMillis, shutdownDrainTimeoutMillis, v, deviceName, readMode);
     }
 
     /** The suffix of \Device\Afd\&lt;name&gt; (free text, required by the kernel). */
@@ -127,7 +133,21 @@ public final class AfdIoHandlerOptions {
 
     public AfdIoHandlerOptions withDeviceName(String v) {
         return new AfdIoHandlerOptions(groupSize, completionBatchSize, maxCompletionBatchSize, maxArmAttempts,
-                armRetryIntervalMillis, shutdownDrainTimeoutMillis, recordsPerChunk, v);
+                armRetryIntervalMillis, shutdownDrainTimeoutMillis, recordsPerChunk, v, readMode);
+    }
+
+    /**
+     * How TCP stream channels read: {@link AfdReadMode#POLL} or {@link AfdReadMode#COMPLETION}. The default is
+     * {@link AfdReadMode#POLL}, or the system property {@value AfdReadMode#PROPERTY} ({@code poll} or
+     * {@code completion}) when set.
+     */
+    public AfdReadMode readMode() {
+        return readMode;
+    }
+
+    public AfdIoHandlerOptions withReadMode(AfdReadMode v) {
+        return new AfdIoHandlerOptions(groupSize, completionBatchSize, maxCompletionBatchSize, maxArmAttempts,
+                armRetryIntervalMillis, shutdownDrainTimeoutMillis, recordsPerChunk, deviceName, v);
     }
 
     @Override
@@ -136,6 +156,6 @@ public final class AfdIoHandlerOptions {
                 + ", maxCompletionBatchSize=" + maxCompletionBatchSize + ", maxArmAttempts=" + maxArmAttempts
                 + ", armRetryIntervalMillis=" + armRetryIntervalMillis + ", shutdownDrainTimeoutMillis="
                 + shutdownDrainTimeoutMillis + ", recordsPerChunk=" + recordsPerChunk + ", deviceName="
-                + deviceName + ')';
+                + deviceName + ", readMode=" + readMode + ')';
     }
 }

@@ -88,6 +88,11 @@ public final class AfdSocketChannel extends AbstractAfdStreamChannel implements 
     }
 
     @Override
+    boolean completionReadsSupported() {
+        return true;
+    }
+
+    @Override
     public AfdSocketChannelConfig config() {
         return config;
     }

@@ -10,15 +10,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the AFD transport holds open, process-wide, at one moment: sockets, completion ports and AFD device handles,
- * poll slots, polls in flight, and the process's handle count (which the JVM also moves on its own).
+ * poll slots, polls in flight, receive records and overlapped receives in flight (completion reads), and the process's handle count (which the JVM also moves on its own).
  */
-record TransportResources(int sockets, int nativeHandles, int pollSlots, long pollsInFlight, long processHandles) {
+record TransportResources(int sockets, int nativeHandles, int pollSlots, long pollsInFlight, int receiveRecords,
+                          long receivesInFlight, long processHandles) {
     /** The JVM opens and closes handles of its own (threads, events); one leaked socket per connection is far more. */
     private static final long PROCESS_HANDLE_SLACK = 100;
 
     static TransportResources now() {
         return new TransportResources(AfdCounters.openSockets(), AfdCounters.openNativeHandles(),
-                AfdCounters.pollSlotsInUse(), AfdCounters.pollsInFlight(), processHandleCount());
+                AfdCounters.pollSlotsInUse(), AfdCounters.pollsInFlight(), AfdCounters.receiveRecords(),
+                AfdCounters.receivesInFlight(), processHandleCount());
     }
 
     /**
@@ -37,13 +39,16 @@ record TransportResources(int sockets, int nativeHandles, int pollSlots, long po
         assertThat(now.nativeHandles).as("completion ports and AFD device handles").isEqualTo(before.nativeHandles);
         assertThat(now.pollSlots).as("poll slots in use").isEqualTo(before.pollSlots);
         assertThat(now.pollsInFlight).as("polls in flight").isEqualTo(before.pollsInFlight);
+        assertThat(now.receiveRecords).as("receive records (completion reads)").isEqualTo(before.receiveRecords);
+        assertThat(now.receivesInFlight).as("overlapped receives in flight").isEqualTo(before.receivesInFlight);
         assertThat(now.processHandles - before.processHandles).as("process handles opened since").isLessThan(
                 PROCESS_HANDLE_SLACK);
     }
 
     private boolean transportCountsEqual(TransportResources o) {
         return sockets == o.sockets && nativeHandles == o.nativeHandles && pollSlots == o.pollSlots
-                && pollsInFlight == o.pollsInFlight;
+                && pollsInFlight == o.pollsInFlight && receiveRecords == o.receiveRecords
+                && receivesInFlight == o.receivesInFlight;
     }
 
     static long processHandleCount() {

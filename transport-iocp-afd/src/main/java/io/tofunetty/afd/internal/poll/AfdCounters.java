@@ -17,6 +17,9 @@ public final class AfdCounters {
     private static final AtomicInteger NATIVE_HANDLES = new AtomicInteger();
     private static final AtomicInteger POLL_SLOTS = new AtomicInteger();
     private static final LongAdder POLLS_IN_FLIGHT = new LongAdder();
+    private static final LongAdder RECEIVES_IN_FLIGHT = new LongAdder();
+    private static final LongAdder RECEIVE_BYTES_PINNED = new LongAdder();
+    private static final AtomicInteger RECEIVE_RECORDS = new AtomicInteger();
 
     private AfdCounters() {
     }
@@ -85,5 +88,41 @@ public final class AfdCounters {
 
     static void pollCompleted() {
         POLLS_IN_FLIGHT.decrement();
+    }
+
+    /** Overlapped receives posted and not yet completed (completion reads), in every event loop. */
+    public static long receivesInFlight() {
+        return RECEIVES_IN_FLIGHT.sum();
+    }
+
+    /**
+     * Native memory the kernel may write for pending receives: the buffers of data receives plus every receive
+     * record (64 bytes) still allocated. An idle connection in completion mode holds a record and no buffer.
+     */
+    public static long receiveBytesPinned() {
+        return RECEIVE_BYTES_PINNED.sum() + (long) RECEIVE_RECORDS.get() * 64;
+    }
+
+    /** Receive records allocated (one per channel reading by completion, kept until its last packet). */
+    public static int receiveRecords() {
+        return RECEIVE_RECORDS.get();
+    }
+
+    public static void receivePosted(int bufferBytes) {
+        RECEIVES_IN_FLIGHT.increment();
+        RECEIVE_BYTES_PINNED.add(bufferBytes);
+    }
+
+    public static void receiveCompleted(int bufferBytes) {
+        RECEIVES_IN_FLIGHT.decrement();
+        RECEIVE_BYTES_PINNED.add(-bufferBytes);
+    }
+
+    public static void receiveRecordAllocated() {
+        RECEIVE_RECORDS.incrementAndGet();
+    }
+
+    public static void receiveRecordFreed() {
+        RECEIVE_RECORDS.decrementAndGet();
     }
 }

@@ -18,6 +18,8 @@ public interface AfdDriver {
     long KEY_AFD = 1;
     /** Completion key of wake-up packets (lpOverlapped 0). */
     long KEY_WAKE = 2;
+    /** Completion key of sockets that read by overlapped receives (lpOverlapped = the receive record). */
+    long KEY_RECEIVE = 3;
 
     /** Opens one AFD device handle associated with the port under {@link #KEY_AFD}. */
     long openDevice() throws IOException;
@@ -51,6 +53,45 @@ public interface AfdDriver {
 
     /** Closes the port. Called last, after every device handle is closed. */
     void close();
+
+    // ------------------------------------------------------------------ completion reads (AfdReadMode.COMPLETION)
+
+    /** Whether this driver can post overlapped receives ({@link #associate} and the calls below). */
+    default boolean supportsReceives() {
+        return false;
+    }
+
+    /**
+     * Associates a socket with the port under {@link #KEY_RECEIVE} (CreateIoCompletionPort). Returns 0, or the Win32
+     * error: ERROR_INVALID_PARAMETER (87) when the socket is already associated with another port, which it stays
+     * for life.
+     */
+    default int associate(long socket) {
+        throw new UnsupportedOperationException("overlapped receives");
+    }
+
+    /**
+     * SetFileCompletionNotificationModes(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE): a
+     * receive that completes at once queues no packet. Returns 0 or the Win32 error.
+     */
+    default int skipCompletionPortOnSuccess(long socket) {
+        throw new UnsupportedOperationException("overlapped receives");
+    }
+
+    /**
+     * Posts an overlapped WSARecv of {@code length} bytes at {@code buffer} (0 for a zero-byte receive) with the
+     * receive record at {@code record} ({@link io.tofunetty.afd.internal.receive.ReceiveRecord}). Returns 0 when it
+     * completed at once (the byte count is in the record), ERROR_IO_PENDING (997) when a packet will report it, or
+     * the Winsock error of an immediate failure (no packet comes).
+     */
+    default int receive(long socket, long record, long buffer, int length) {
+        throw new UnsupportedOperationException("overlapped receives");
+    }
+
+    /** CancelIoEx of the record's receive. Returns 0, or the Win32 error (ERROR_NOT_FOUND: it already completed). */
+    default int cancelReceive(long socket, long record) {
+        throw new UnsupportedOperationException("overlapped receives");
+    }
 
     /** Allocates pinned, zeroed native memory for poll records (overridden by the fake to track it). */
     default long allocate(long bytes) {

@@ -3,6 +3,7 @@ package io.tofunetty.afd.internal.poll;
 import io.tofunetty.afd.internal.socket.SocketHandles;
 import io.tofunetty.afd.internal.win32.Kernel32;
 import io.tofunetty.afd.internal.win32.Mem;
+import io.tofunetty.afd.internal.receive.ReceiveRecord;
 import io.tofunetty.afd.internal.win32.NativeCallCounter;
 import io.tofunetty.afd.internal.win32.NtStatus;
 import io.tofunetty.afd.internal.win32.Ntdll;
@@ -167,6 +168,37 @@ public final class JnaAfdDriver implements AfdDriver {
     @Override
     public int toWin32Error(int ntStatus) {
         return Ntdll.RtlNtStatusToDosError(ntStatus);
+    }
+
+    @Override
+    public boolean supportsReceives() {
+        return true;
+    }
+
+    @Override
+    public int associate(long socket) {
+        return Kernel32.CreateIoCompletionPort(socket, port, KEY_RECEIVE, 0) != 0 ? 0 : Kernel32.lastError();
+    }
+
+    @Override
+    public int skipCompletionPortOnSuccess(long socket) {
+        byte modes = Kernel32.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | Kernel32.FILE_SKIP_SET_EVENT_ON_HANDLE;
+        return Kernel32.SetFileCompletionNotificationModes(socket, modes) != 0 ? 0 : Kernel32.lastError();
+    }
+
+    @Override
+    public int receive(long socket, long record, long buffer, int length) {
+        ReceiveRecord.prepare(record, buffer, length);
+        NativeCallCounter.count(NativeCallCounter.WSARECV);
+        int rc = Winsock.WSARecv(socket, record + ReceiveRecord.OFF_WSABUF, 1, record + ReceiveRecord.OFF_BYTES,
+                record + ReceiveRecord.OFF_FLAGS, record, 0);
+        return rc == 0 ? 0 : Winsock.lastError(); // WSA_IO_PENDING is ERROR_IO_PENDING (997)
+    }
+
+    @Override
+    public int cancelReceive(long socket, long record) {
+        NativeCallCounter.count(NativeCallCounter.CANCEL_IO);
+        return Kernel32.CancelIoEx(socket, record) != 0 ? 0 : Kernel32.lastError();
     }
 
     @Override

@@ -81,6 +81,9 @@ public final class WinsockSocket {
     private volatile boolean reuseAddress;
     private volatile boolean bound;
     private volatile FastLoopbackConnect fastLoopbackConnect = FastLoopbackConnect.NOT_ASKED;
+    /** The completion port (its owner) this socket was associated with; a socket can never move to another one. */
+    private volatile Object completionPortOwner;
+    private volatile boolean skipsCompletionPortOnSuccess;
 
     private WinsockSocket(long handle, boolean ipv6, boolean tcp) {
         this.handle = handle;
@@ -455,6 +458,25 @@ public final class WinsockSocket {
             Mem.free(sa);
             guard.exit();
         }
+    }
+
+    /** The owner of the completion port this socket is associated with, null while it is associated with none. */
+    public Object completionPortOwner() {
+        return completionPortOwner;
+    }
+
+    /**
+     * Records the association made with CreateIoCompletionPort (it lasts as long as the socket), and whether
+     * FILE_SKIP_COMPLETION_PORT_ON_SUCCESS was set with it.
+     */
+    public void associatedWithCompletionPort(Object owner, boolean skipsOnSuccess) {
+        skipsCompletionPortOnSuccess = skipsOnSuccess;
+        completionPortOwner = owner;
+    }
+
+    /** Whether an overlapped operation that completes at once queues no packet on this socket. */
+    public boolean skipsCompletionPortOnSuccess() {
+        return skipsCompletionPortOnSuccess;
     }
 
     // ------------------------------------------------------------------------------------------ data path

@@ -19,6 +19,7 @@ public final class Kernel32 {
     public static final int OVERLAPPED_ENTRY_SIZE = 32;
     public static final int OVERLAPPED_ENTRY_COMPLETION_KEY = 0;
     public static final int OVERLAPPED_ENTRY_OVERLAPPED = 8;
+    public static final int OVERLAPPED_ENTRY_BYTES = 24;
 
     static {
         Native.register(Kernel32.class, NativeLibrary.getInstance("kernel32"));

@@ -21,10 +21,14 @@ public final class NativeCallCounter {
     public static final int CANCEL = 4;
     public static final int GQCS_EX = 5;
     public static final int PQCS = 6;
+    /** WSARecv: an overlapped receive posted (completion reads). */
+    public static final int WSARECV = 7;
+    /** CancelIoEx of an overlapped receive (an idle connection's buffer swapped for a zero-byte receive). */
+    public static final int CANCEL_IO = 8;
 
     private static final String[] NAMES = {
         "recv", "send", "WSASend", "NtDeviceIoControlFile", "NtCancelIoFileEx", "GetQueuedCompletionStatusEx",
-        "PostQueuedCompletionStatus",
+        "PostQueuedCompletionStatus", "WSARecv", "CancelIoEx",
     };
     private static final LongAdder[] COUNTS = new LongAdder[NAMES.length];
 

@@ -254,6 +254,13 @@ public final class Winsock {
                                       int outBufferLength, long bytesReturnedOut, long overlapped,
                                       long completionRoutine);
 
+    /**
+     * WSAEnumProtocolsW(protocols, buffer, &amp;bufferLength): the catalog's WSAPROTOCOL_INFOW entries (628 bytes each)
+     * for the 0-terminated int array {@code protocols} (0 for all). Returns the count, or SOCKET_ERROR with WSAENOBUFS
+     * and the needed length written back.
+     */
+    public static native int WSAEnumProtocolsW(long protocols, long buffer, long bufferLengthInOut);
+
     /** kernel32 handle-information calls for SOCKETs (a SOCKET is a kernel handle). */
     public static final class Handles {
         public static final int HANDLE_FLAG_INHERIT = 0x1;
