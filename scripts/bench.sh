@@ -13,6 +13,7 @@
 #            --out DIR (default docs/benchmarks); anything after -- goes to the runner
 #            (io.tofunetty.integration.bench.BenchMain: --runs N --idle-runs N --warmup-ms N --measure-ms N
 #             --workloads ping-pong,throughput,idle,churn,wakeup --transports afd,nio,nio-legacy
+#             (and afd-completion: the AFD transport reading TCP by completion, AfdReadMode.COMPLETION)
 #             (or the prototypes of docs/alternatives.md: proto-completion,proto-hybrid,proto-zerobyte,
 #             proto-eventselect,proto-afdpoll)
 #             --idle-levels 0,100,1000 --groups 32,128,512)

@@ -4,6 +4,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.tofunetty.afd.Afd;
 import io.tofunetty.afd.AfdIoHandlerOptions;
+import io.tofunetty.afd.AfdReadMode;
 import io.tofunetty.afd.internal.win32.NativeCallCounter;
 import io.tofunetty.integration.bench.alt.AltDesign;
 
@@ -36,7 +37,8 @@ import java.util.Map;
  *   --idle-runs N             repetitions of the idle workload, the slowest (quick 2, full 5)
  *   --warmup-ms N --measure-ms N   per measurement
  *   --workloads LIST          of ping-pong,throughput,idle,churn,wakeup (default: all)
- *   --transports LIST         of afd,nio,nio-legacy (default) and the prototypes of docs/alternatives.md,
+ *   --transports LIST         of afd,nio,nio-legacy (default), afd-completion (AFD reading TCP by completion) and
+ *                             the prototypes of docs/alternatives.md,
  *                             proto-completion,proto-hybrid,proto-zerobyte,proto-eventselect,proto-afdpoll
  *                             (ping-pong, throughput and idle only)
  *   --sizes LIST --conns LIST message sizes and connection counts of the throughput workload (64,1024,16384; 1,10,100)
@@ -51,7 +53,8 @@ public final class BenchMain {
     private static final List<String> ALL_WORKLOADS = List.of(Workloads.WAKEUP, Workloads.PING_PONG,
             Workloads.THROUGHPUT, Workloads.CHURN, Workloads.IDLE);
 
-    private static final List<String> ALL_TRANSPORTS = List.of(BenchTransport.AFD, BenchTransport.NIO,
+    private static final List<String> ALL_TRANSPORTS = List.of(BenchTransport.AFD, BenchTransport.AFD_COMPLETION,
+            BenchTransport.NIO,
             BenchTransport.NIO_LEGACY, AltDesign.COMPLETION.transportName, AltDesign.ZERO_BYTE.transportName,
             AltDesign.EVENT_SELECT.transportName, AltDesign.AFD_POLL.transportName, AltDesign.HYBRID.transportName);
 
@@ -224,6 +227,11 @@ public final class BenchMain {
                     case BenchTransport.AFD -> {
                         Afd.ensureAvailability();
                         yield BenchTransport.afd(AfdIoHandlerOptions.defaults().groupSize());
+                    }
+                    case BenchTransport.AFD_COMPLETION -> {
+                        Afd.ensureAvailability();
+                        yield BenchTransport.afd(BenchTransport.AFD_COMPLETION, AfdReadMode.COMPLETION,
+                                AfdIoHandlerOptions.defaults().groupSize());
                     }
                     case BenchTransport.NIO -> BenchTransport.nio();
                     case BenchTransport.NIO_LEGACY -> BenchTransport.nioLegacy();

@@ -10,6 +10,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.tofunetty.afd.AfdIoHandler;
 import io.tofunetty.afd.AfdIoHandlerOptions;
+import io.tofunetty.afd.AfdReadMode;
 import io.tofunetty.afd.AfdServerSocketChannel;
 import io.tofunetty.afd.AfdSocketChannel;
 import io.tofunetty.integration.bench.alt.AltDesign;
@@ -27,11 +28,13 @@ import java.nio.channels.spi.SelectorProvider;
  */
 final class BenchTransport {
     static final String AFD = "afd";
+    /** The AFD transport reading TCP by overlapped receives ({@code AfdReadMode.COMPLETION}). */
+    static final String AFD_COMPLETION = "afd-completion";
     static final String NIO = "nio";
     static final String NIO_LEGACY = "nio-legacy";
     static final String LEGACY_PROVIDER = "sun.nio.ch.WindowsSelectorProvider";
 
-    /** The CSV transport name: afd, nio or nio-legacy. */
+    /** The CSV transport name: afd, afd-completion, nio or nio-legacy (or a prototype's). */
     final String name;
     /** The AFD handle group size, 0 for NIO. */
     final int groupSize;
@@ -60,8 +63,12 @@ final class BenchTransport {
     }
 
     static BenchTransport afd(int groupSize) {
-        AfdIoHandlerOptions options = AfdIoHandlerOptions.defaults().withGroupSize(groupSize);
-        return new BenchTransport(AFD, groupSize, AfdIoHandler.newFactory(options),
+        return afd(AFD, AfdReadMode.POLL, groupSize);
+    }
+
+    static BenchTransport afd(String name, AfdReadMode mode, int groupSize) {
+        AfdIoHandlerOptions options = AfdIoHandlerOptions.defaults().withGroupSize(groupSize).withReadMode(mode);
+        return new BenchTransport(name, groupSize, AfdIoHandler.newFactory(options),
                 () -> new AfdSocketChannel(SocketProtocolFamily.INET),
                 () -> new AfdServerSocketChannel(SocketProtocolFamily.INET),
                 "AfdIoHandler, " + options);
@@ -111,8 +118,9 @@ final class BenchTransport {
         return servers;
     }
 
+    /** Either AFD variant (polls or completion reads). */
     boolean isAfd() {
-        return AFD.equals(name);
+        return AFD.equals(name) || AFD_COMPLETION.equals(name);
     }
 
     /** A label for progress lines: the name, with the group size for AFD. */
