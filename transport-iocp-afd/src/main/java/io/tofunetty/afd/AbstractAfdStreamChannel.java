@@ -56,15 +56,17 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
     private CompletionReader reader;
     /** What the loop offered at registration ({@link AfdIoHandler.CompletionReadable}); taken by onRegistered. */
     private CompletionReads loopReads;
-    /** A receive completed at once (skip-on-success) outside a read batch; delivered by a task. Loop thread only. */
-    private boolean inlineReceiveQueued;
     /**
-     * Data taken off the socket that the pipeline has not seen: a receive that completed after autoRead was turned
-     * off, or the receive of the previous loop, which ends there after a deregistration. Guarded by {@code this}.
+     * What a receive got that the pipeline has not seen yet: a receive that completed after autoRead was turned off,
+     * one that completed inside WSARecv outside a read batch (delivered by a task), or the receive of the previous
+     * loop, which ends there after a deregistration. While something is carried, nothing else is read, so that
+     * data keeps its order. Guarded by {@code this}.
      */
     private ByteBuf carried;
     private int carriedBytes;
     private IOException carriedFailure;
+    /** A zero-byte receive completed: data waits for recv(). */
+    private boolean carriedReadable;
     private boolean carriedReady;
     /** A receive posted on the previous loop has not ended yet: nothing may be read before it. */
     private volatile boolean carriedPending;
@@ -116,7 +118,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         CompletionReads reads = completionReadsSupported() ? loopReads : null;
         loopReads = null;
         reader = reads != null ? reads.open(socket, (AfdStreamUnsafe) unsafe()) : null;
-        if (reader != null || carriedPending) {
+        if (reader != null || carriedPending || hasCarried()) {
             replaceFlags(AfdIoOps.READ, 0);
         } else if (isActive()) {
             replaceFlags(0, AfdIoOps.STICKY);
@@ -178,8 +180,8 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
     final void startReceive() {
         CompletionReader r = reader;
         AfdStreamUnsafe unsafe = (AfdStreamUnsafe) unsafe();
-        if (r == null || r.isPosted() || inlineReceiveQueued || !isOpen() || !isActive() || socket.isInputShutdown()
-                || !unsafe.readPending && !config().isAutoRead()) {
+        if (r == null || r.isPosted() || carriedPending || hasCarried() || !isOpen() || !isActive()
+                || socket.isInputShutdown() || !unsafe.readPending && !config().isAutoRead()) {
             return;
         }
         ByteBuf buf = null;
@@ -196,35 +198,29 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         if (result == CompletionReader.PENDING) {
             return;
         }
-        // Not inside a read batch (this may run in read() or in channelActive): deliver from a task.
-        ByteBuf got = buf;
-        int bytes = r.completedBytes();
-        IOException failure = r.failure();
-        inlineReceiveQueued = true;
-        eventLoop().execute(() -> {
-            inlineReceiveQueued = false;
-            if (result == CompletionReader.FAILED) {
-                if (got != null) {
-                    got.release();
-                }
-                unsafe.receiveFailed(failure);
-            } else if (got == null) {
-                unsafe.readable();
-            } else {
-                unsafe.received(got, bytes);
+        // Completed at once, outside a read batch (this may run in read() or in channelActive): carry it to a task.
+        if (result == CompletionReader.FAILED) {
+            if (buf != null) {
+                buf.release();
             }
-        });
+            carry(null, 0, r.failure(), false);
+        } else {
+            carry(buf, r.completedBytes(), null, buf == null);
+        }
+        eventLoop().execute(this::deliverCarried);
     }
 
     private synchronized boolean hasCarried() {
         return carriedReady;
     }
 
-    private synchronized void carry(ByteBuf buf, int bytes, IOException failure) {
+    private synchronized void carry(ByteBuf buf, int bytes, IOException failure, boolean readable) {
+        assert !carriedReady : "one receive is carried at a time";
         releaseCarriedLocked();
         carried = buf;
         carriedBytes = bytes;
         carriedFailure = failure;
+        carriedReadable = readable;
         carriedReady = true;
         carriedPending = false;
     }
@@ -241,6 +237,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         }
         carriedReady = false;
         carriedFailure = null;
+        carriedReadable = false;
     }
 
     /** Delivers the carried data or failure on the channel's loop, then reads on as the current mode does. */
@@ -252,6 +249,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         ByteBuf buf;
         int bytes;
         IOException failure;
+        boolean readable;
         synchronized (this) {
             if (!carriedReady || !isRegistered()) {
                 return;
@@ -259,8 +257,10 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
             buf = carried;
             bytes = carriedBytes;
             failure = carriedFailure;
+            readable = carriedReadable;
             carried = null;
             carriedFailure = null;
+            carriedReadable = false;
             carriedReady = false;
         }
         AfdStreamUnsafe unsafe = (AfdStreamUnsafe) unsafe();
@@ -272,6 +272,8 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
             unsafe.receiveFailed(failure);
         } else if (buf != null) {
             unsafe.received(buf, bytes);
+        } else if (readable) {
+            unsafe.readable();
         } else {
             readOn();
         }
@@ -688,7 +690,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                 return;
             }
             if (!readPending && !config.isAutoRead()) {
-                carry(buffer, bytes, null); // autoRead went off after the receive was posted: wait for read()
+                carry(buffer, bytes, null, false); // autoRead went off after the receive was posted: wait for read()
                 return;
             }
             AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
@@ -715,7 +717,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                     byteBuf = null;
                     pipeline.fireChannelRead(message);
                     CompletionReader r = reader;
-                    if (r == null || r.isPosted() || inlineReceiveQueued || !isOpen() || shouldBreakReadReady(config)
+                    if (r == null || r.isPosted() || !isOpen() || shouldBreakReadReady(config)
                             || !config.isAutoRead() && !readPending
                             || !allocHandle.continueReading(UncheckedBooleanSupplier.TRUE_SUPPLIER)) {
                         break;
@@ -769,7 +771,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
 
         @Override
         public void handedOver(ByteBuf buffer, int bytes, IOException cause) {
-            carry(buffer, bytes, cause);
+            carry(buffer, bytes, cause, false);
             if (isRegistered()) {
                 deliverCarried();
             }

@@ -64,8 +64,11 @@ final class CompletionReader {
     private boolean cancelling;
     private boolean closing;
     private boolean detached;
-    /** Zero-byte receives until data comes: the connection was idle for a sweep period. */
-    private boolean idle;
+    /**
+     * Zero-byte receives until data comes: the connection was idle for a sweep period, or is new (a connection that
+     * never speaks pins nothing; the first data costs one recv() more).
+     */
+    private boolean idle = true;
     /** A receive completed or was posted since the previous sweep. */
     private boolean busySinceSweep;
     private int completedBytes;

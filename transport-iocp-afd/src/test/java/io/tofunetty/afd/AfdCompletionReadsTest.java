@@ -289,6 +289,24 @@ class AfdCompletionReadsTest {
     }
 
     @Test
+    void aPeerCloseWhileADataReceiveWaitsEndsTheInputAndClosesTheChannel() throws Exception {
+        BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+        Recorder got = new Recorder();
+        Channel server = listen(capturing(accepted, got), true, false);
+        try (Socket peer = new Socket()) {
+            AfdSocketChannel ch = acceptedFrom(server, peer, accepted);
+            peer.getOutputStream().write(new byte[] {1, 2, 3});
+            await("first bytes", () -> got.size() == 3);
+            Thread.sleep(100); // the next data receive is posted and waits
+            peer.close();
+            assertThat(got.events.poll(10, TimeUnit.SECONDS)).isEqualTo("inactive");
+            assertThat(ch.isOpen()).isFalse();
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
     void aPeerFinIsTheEndOfInputAndTheOutputStaysOpenWithHalfClosure() throws Exception {
         BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
         Recorder got = new Recorder();

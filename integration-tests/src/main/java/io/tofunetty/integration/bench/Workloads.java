@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.tofunetty.afd.AfdIoHandlerOptions;
+import io.tofunetty.afd.internal.poll.AfdCounters;
 import io.tofunetty.afd.internal.win32.NativeCallCounter;
 import io.tofunetty.integration.bench.alt.AltCalls;
 import io.tofunetty.integration.bench.alt.AltRig;
@@ -168,6 +169,7 @@ final class Workloads {
             List<Channel> active = rig.connect(IDLE_ACTIVE, load::newHandler);
             List<Channel> idle = new ArrayList<>();
             long memory0 = ProcessMemory.workingSet();
+            long pinned0 = AfdCounters.receiveBytesPinned();
             StringBuilder progress = new StringBuilder();
             try {
                 for (int level : levels) {
@@ -178,6 +180,11 @@ final class Workloads {
                     Window w = measure(timing, load::messages);
                     if (!t.isAfd() || t.groupSize == AfdIoHandlerOptions.defaults().groupSize()) {
                         recordIdleMemory(t, level, memory0, results, run);
+                    }
+                    if (t.isAfd() && level > 0) {
+                        // exact: receive buffers and records the kernel may write (completion reads), after the window
+                        results.add(IDLE, idleParams(level), t.name, "native_receive_kib_per_idle_conn", "KiB", run,
+                                (AfdCounters.receiveBytesPinned() - pinned0) / 1024.0 / level);
                     }
                     check(load, rig);
                     if (t.isAfd()) {
