@@ -68,6 +68,8 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
     /** A zero-byte receive completed: data waits for recv(). */
     private boolean carriedReadable;
     private boolean carriedReady;
+    /** A completion read batch is running: a read() from the pipeline only marks the read pending. Loop thread. */
+    private boolean inReadBatch;
     /** A receive posted on the previous loop has not ended yet: nothing may be read before it. */
     private volatile boolean carriedPending;
 
@@ -94,10 +96,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
     @Override
     void onActive() {
         if (reader != null) {
-            // Completion reads: the receive itself reports the end of the stream and resets.
-            if (((AbstractAfdUnsafe) unsafe()).readPending) {
-                startReceive();
-            }
+            readOn();
         } else if (!carriedPending) {
             setFlag(AfdIoOps.STICKY);
         }
@@ -118,10 +117,11 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         CompletionReads reads = completionReadsSupported() ? loopReads : null;
         loopReads = null;
         reader = reads != null ? reads.open(socket, (AfdStreamUnsafe) unsafe()) : null;
-        if (reader != null || carriedPending || hasCarried()) {
-            replaceFlags(AfdIoOps.READ, 0);
+        if (carriedPending || hasCarried() || reader != null && config().isAutoRead()) {
+            replaceFlags(AfdIoOps.READ, 0); // the receive (or what is carried) comes first
         } else if (isActive()) {
-            replaceFlags(0, AfdIoOps.STICKY);
+            // Polls: with autoRead off a completion channel reads by polls too, and sees the FIN without a read().
+            replaceFlags(reader != null ? AfdIoOps.RECEIVE : 0, AfdIoOps.STICKY);
         }
     }
 
@@ -171,23 +171,27 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
             eventLoop().execute(this::deliverCarried);
             return;
         }
-        if (isActive()) {
-            startReceive();
+        if (isActive() && !inReadBatch) {
+            readOn(); // inside a batch the batch's end decides
         }
     }
 
-    /** Keeps one receive posted while the pipeline wants data (autoRead, or a read() pending). Loop thread. */
+    /**
+     * Keeps one receive posted while autoRead is on (completion mode). Loop thread. With autoRead off the channel
+     * reads by polls and recv(), as in poll mode: a receive posted ahead of read() would take data the pipeline did
+     * not ask for, and the STICKY poll reports the peer's FIN without a read() (Netty's epoll does the same).
+     */
     final void startReceive() {
         CompletionReader r = reader;
         AfdStreamUnsafe unsafe = (AfdStreamUnsafe) unsafe();
         if (r == null || r.isPosted() || carriedPending || hasCarried() || !isOpen() || !isActive()
-                || socket.isInputShutdown() || !unsafe.readPending && !config().isAutoRead()) {
+                || socket.isInputShutdown() || !config().isAutoRead()) {
             return;
         }
         ByteBuf buf = null;
-        if (config().isAutoRead() && !r.isIdle()) {
-            // A data receive: the buffer the allocator predicts, written by the kernel when data comes. With autoRead
-            // off a zero-byte receive is posted instead, so that nothing is read ahead of a read().
+        if (!r.isIdle()) {
+            // A data receive: the buffer the allocator predicts, written by the kernel when data comes (a new or
+            // idle connection gets a zero-byte receive instead, which pins nothing).
             buf = unsafe.recvBufAllocHandle().allocate(config().getAllocator());
             if (!buf.hasMemoryAddress()) {
                 buf.release();
@@ -281,12 +285,18 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
 
     /** After a batch: keep reading in the current mode if the pipeline wants more. */
     private void readOn() {
-        if (reader != null) {
+        if (!isOpen() || !isActive() || carriedPending || hasCarried()) {
+            return;
+        }
+        AbstractAfdUnsafe unsafe = (AbstractAfdUnsafe) unsafe();
+        if (reader != null && config().isAutoRead()) {
+            clearFlag(AfdIoOps.READ); // the receive reports data, the FIN and resets
             startReceive();
-        } else if (isOpen() && isActive()) {
-            AbstractAfdUnsafe unsafe = (AbstractAfdUnsafe) unsafe();
+        } else if (reader != null && reader.isPosted()) {
+            // posted while autoRead was on: it reports first (and is carried until a read() if nobody asks)
+        } else {
             setFlag(AfdIoOps.STICKY);
-            if (unsafe.readPending || config().isAutoRead()) {
+            if (unsafe.readPending || reader == null && config().isAutoRead()) {
                 unsafe.readPending = true;
                 setFlag(AfdIoOps.RECEIVE);
             }
@@ -627,6 +637,23 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
 
         @Override
         void inReady() {
+            if (reader == null) {
+                readByRecv();
+                return;
+            }
+            // Completion mode (a zero-byte receive completed, or autoRead is off and a poll fired): no receive may be
+            // posted while recv() reads, so a read() from the pipeline waits for the end of this batch.
+            inReadBatch = true;
+            try {
+                readByRecv();
+            } finally {
+                inReadBatch = false;
+            }
+            readOn();
+        }
+
+        /** The poll-mode read: recv() into allocator buffers until the allocator handle stops. */
+        private void readByRecv() {
             ChannelConfig config = config();
             if (shouldBreakReadReady(config)) {
                 clearReadFlag0();
@@ -698,6 +725,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
             allocHandle.reset(config);
             ByteBuf byteBuf = buffer;
             boolean allDataRead = false;
+            inReadBatch = true;
             try {
                 for (;;) {
                     if (bytes == 0) {
@@ -740,6 +768,8 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                 }
             } catch (Throwable t) {
                 handleReadException(pipeline, byteBuf, t, allDataRead, allocHandle);
+            } finally {
+                inReadBatch = false;
             }
             readOn();
         }
@@ -747,10 +777,11 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         /** A zero-byte receive completed: read what is there with recv(), as a poll would, then post again. */
         @Override
         public void readable() {
-            if (isOpen()) {
-                inReady();
+            if (isOpen() && !readPending && !config().isAutoRead()) {
+                carry(null, 0, null, true); // autoRead went off after the receive was posted: wait for read()
+                return;
             }
-            readOn();
+            inReady();
         }
 
         @Override
