@@ -339,7 +339,7 @@ public final class BenchMain {
                     for (BenchTransport t : transports) {
                         if (t.isAfd()) {
                             for (int g : o.groups) {
-                                variants.add(BenchTransport.afd(g));
+                                variants.add(t.withGroupSize(g));
                             }
                         } else {
                             variants.add(t);

@@ -40,22 +40,26 @@ final class BenchTransport {
     final int groupSize;
     /** A prototype loop of docs/alternatives.md (no Netty channels: {@code handlers()} etc. are null), or null. */
     final AltDesign alt;
+    /** How the AFD variants read TCP; null for the others. */
+    final AfdReadMode readMode;
     private final IoHandlerFactory handlers;
     private final ChannelFactory<SocketChannel> clients;
     private final ChannelFactory<ServerSocketChannel> servers;
     private final String description;
 
-    private BenchTransport(String name, int groupSize, IoHandlerFactory handlers, ChannelFactory<SocketChannel> clients,
-                           ChannelFactory<ServerSocketChannel> servers, String description) {
-        this(name, groupSize, null, handlers, clients, servers, description);
+    private BenchTransport(String name, int groupSize, AfdReadMode readMode, IoHandlerFactory handlers,
+                           ChannelFactory<SocketChannel> clients, ChannelFactory<ServerSocketChannel> servers,
+                           String description) {
+        this(name, groupSize, null, readMode, handlers, clients, servers, description);
     }
 
-    private BenchTransport(String name, int groupSize, AltDesign alt, IoHandlerFactory handlers,
+    private BenchTransport(String name, int groupSize, AltDesign alt, AfdReadMode readMode, IoHandlerFactory handlers,
                            ChannelFactory<SocketChannel> clients, ChannelFactory<ServerSocketChannel> servers,
                            String description) {
         this.name = name;
         this.groupSize = groupSize;
         this.alt = alt;
+        this.readMode = readMode;
         this.handlers = handlers;
         this.clients = clients;
         this.servers = servers;
@@ -66,9 +70,14 @@ final class BenchTransport {
         return afd(AFD, AfdReadMode.POLL, groupSize);
     }
 
+    /** The same AFD variant (name and read mode) with another handle group size. */
+    BenchTransport withGroupSize(int size) {
+        return afd(name, readMode, size);
+    }
+
     static BenchTransport afd(String name, AfdReadMode mode, int groupSize) {
         AfdIoHandlerOptions options = AfdIoHandlerOptions.defaults().withGroupSize(groupSize).withReadMode(mode);
-        return new BenchTransport(name, groupSize, AfdIoHandler.newFactory(options),
+        return new BenchTransport(name, groupSize, mode, AfdIoHandler.newFactory(options),
                 () -> new AfdSocketChannel(SocketProtocolFamily.INET),
                 () -> new AfdServerSocketChannel(SocketProtocolFamily.INET),
                 "AfdIoHandler, " + options);
@@ -91,7 +100,7 @@ final class BenchTransport {
         } catch (java.io.IOException e) {
             selector = "cannot open a selector: " + e;
         }
-        return new BenchTransport(name, 0, NioIoHandler.newFactory(provider),
+        return new BenchTransport(name, 0, null, NioIoHandler.newFactory(provider),
                 () -> new NioSocketChannel(provider, SocketProtocolFamily.INET),
                 () -> new NioServerSocketChannel(provider, SocketProtocolFamily.INET),
                 "NioIoHandler over " + provider.getClass().getName() + " (" + selector + ")");
@@ -99,7 +108,8 @@ final class BenchTransport {
 
     /** A prototype design (io.tofunetty.integration.bench.alt), run by its own rig instead of Netty's. */
     static BenchTransport alt(AltDesign design) {
-        return new BenchTransport(design.transportName, 0, design, null, null, null, "prototype: " + design.describe());
+        return new BenchTransport(design.transportName, 0, design, null, null, null, null,
+                "prototype: " + design.describe());
     }
 
     boolean isAlt() {
