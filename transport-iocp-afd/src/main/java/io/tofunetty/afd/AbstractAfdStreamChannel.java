@@ -689,11 +689,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                     }
                 } while (allocHandle.continueReading());
 
-                allocHandle.readComplete();
-                pipeline.fireChannelReadComplete();
-                if (allDataRead) {
-                    shutdownInput(true);
-                }
+                readBatchComplete(pipeline, allocHandle, allDataRead);
             } catch (Throwable t) {
                 handleReadException(pipeline, byteBuf, t, allDataRead, allocHandle);
             } finally {
@@ -761,11 +757,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                     }
                     bytes = r.completedBytes();
                 }
-                allocHandle.readComplete();
-                pipeline.fireChannelReadComplete();
-                if (allDataRead) {
-                    shutdownInput(true);
-                }
+                readBatchComplete(pipeline, allocHandle, allDataRead);
             } catch (Throwable t) {
                 handleReadException(pipeline, byteBuf, t, allDataRead, allocHandle);
             } finally {
@@ -805,6 +797,16 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
             carry(buffer, bytes, cause, false);
             if (isRegistered()) {
                 deliverCarried();
+            }
+        }
+
+        /** The end of a read batch (either mode): readComplete, then the end of the input if it was reached. */
+        private void readBatchComplete(ChannelPipeline pipeline, AfdRecvByteAllocatorHandle allocHandle,
+                                       boolean allDataRead) {
+            allocHandle.readComplete();
+            pipeline.fireChannelReadComplete();
+            if (allDataRead) {
+                shutdownInput(true);
             }
         }
 

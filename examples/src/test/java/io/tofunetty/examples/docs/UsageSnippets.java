@@ -14,6 +14,8 @@ import io.tofunetty.afd.Afd;
 import io.tofunetty.afd.AfdChannels;
 import io.tofunetty.afd.AfdEventLoopGroup;
 import io.tofunetty.afd.AfdIoHandler;
+import io.tofunetty.afd.AfdIoHandlerOptions;
+import io.tofunetty.afd.AfdReadMode;
 import io.tofunetty.afd.AfdServerSocketChannel;
 import io.tofunetty.afd.AfdSocketChannel;
 import io.tofunetty.codec.OpCode;
@@ -57,6 +59,14 @@ final class UsageSnippets {
                 .handler(yourInitializer);
         // end
         return bootstrap;
+    }
+
+    static EventLoopGroup readMode() {
+        // snippet: read-mode
+        AfdIoHandlerOptions options = AfdIoHandlerOptions.defaults().withReadMode(AfdReadMode.POLL);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(AfdIoHandler.newFactory(options));
+        // end
+        return group;
     }
 
     static Bootstrap groupClassAndChannelMapping(ChannelInitializer<SocketChannel> yourInitializer) {
