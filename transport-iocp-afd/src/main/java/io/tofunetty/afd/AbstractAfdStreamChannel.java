@@ -49,6 +49,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
 
     private final Runnable flushTask = () -> ((AbstractAfdUnsafe) unsafe()).flush0();
     private WritableByteChannel byteChannel;
+    private long maxBytesPerGatheringWrite = 256 * 1024;
 
     /** A channel on an accepted (connected) socket. */
     AbstractAfdStreamChannel(Channel parent, WinsockSocket socket) {
@@ -75,10 +76,14 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         setFlag(AfdIoOps.STICKY);
     }
 
-    /** The gathering-write byte limit, adapted to what the socket accepts. */
-    abstract long maxBytesPerGatheringWrite();
+    /** The gathering-write byte limit, adapted to what the socket accepts (event loop only). */
+    final long maxBytesPerGatheringWrite() {
+        return maxBytesPerGatheringWrite;
+    }
 
-    abstract void maxBytesPerGatheringWrite(long value);
+    final void maxBytesPerGatheringWrite(long value) {
+        maxBytesPerGatheringWrite = value;
+    }
 
     // ---------------------------------------------------------------------------------------------- writing
 
