@@ -1,7 +1,5 @@
 package io.tofunetty.codec;
 
-import static io.tofunetty.codec.TofuHeaderCodec.MAX_LENGTH;
-
 /**
  * tofu's rules for the fields of one frame, written once for the three places that check them: the decoder (a
  * received frame: a {@link TofuProtocolException}), the encoder (a frame to send: its write fails) and the engine's
@@ -89,17 +87,5 @@ public final class FrameRules {
     /** {@link Rule#BODY_TOO_LONG} when {@code bl} exceeds {@code limit}, else null. */
     public static Rule bodyLength(int bl, int limit) {
         return bl > limit ? Rule.BODY_TOO_LONG : null;
-    }
-
-    /**
-     * A configured length limit ({@code maxHeadersLength} or {@code maxBodyLength}) of the encoder or decoder.
-     *
-     * @throws IllegalArgumentException if {@code value} is not 0-65535
-     */
-    static int checkLimit(String name, int value) {
-        if (value < 0 || value > MAX_LENGTH) {
-            throw new IllegalArgumentException(name + " " + value + " is outside 0-" + MAX_LENGTH);
-        }
-        return value;
     }
 }

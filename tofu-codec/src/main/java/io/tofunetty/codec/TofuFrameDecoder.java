@@ -39,8 +39,7 @@ public class TofuFrameDecoder extends ByteToMessageDecoder {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(TofuFrameDecoder.class);
     private static final OpCode[] OPCODES = OpCode.values();
 
-    private final int maxHeadersLength;
-    private final int maxBodyLength;
+    private final FrameLimits limits;
     /** Set once a protocol error was found; all later input is discarded. */
     private boolean failed;
     /** The exception thrown from decode, recognised in {@link #exceptionCaught} to close the channel. */
@@ -63,16 +62,17 @@ public class TofuFrameDecoder extends ByteToMessageDecoder {
      * @param maxBodyLength    largest accepted {@code bl}, 0-65535
      */
     public TofuFrameDecoder(int maxHeadersLength, int maxBodyLength) {
-        this.maxHeadersLength = FrameRules.checkLimit("maxHeadersLength", maxHeadersLength);
-        this.maxBodyLength = FrameRules.checkLimit("maxBodyLength", maxBodyLength);
+        limits = new FrameLimits(maxHeadersLength, maxBodyLength);
     }
 
+    /** The largest text-headers length this handler accepts (0-65535). */
     public int maxHeadersLength() {
-        return maxHeadersLength;
+        return limits.maxHeadersLength;
     }
 
+    /** The largest body length this handler accepts. */
     public int maxBodyLength() {
-        return maxBodyLength;
+        return limits.maxBodyLength;
     }
 
     @Override
@@ -139,10 +139,7 @@ public class TofuFrameDecoder extends ByteToMessageDecoder {
             }
         }
         if (broken == null) {
-            broken = FrameRules.headersLength(thl, maxHeadersLength);
-        }
-        if (broken == null) {
-            broken = FrameRules.bodyLength(bl, maxBodyLength);
+            broken = limits.check(thl, bl);
         }
         if (broken != null) {
             throw fail(in, broken, op, proto, thl, bl);
@@ -168,10 +165,10 @@ public class TofuFrameDecoder extends ByteToMessageDecoder {
                         + "); a response must carry its request's id");
             case HEADERS_TOO_LONG:
                 return fail(in, broken.field(), thl, "text headers length (thl) " + thl + " exceeds the limit of "
-                        + maxHeadersLength + " bytes (maxHeadersLength)");
+                        + limits.maxHeadersLength + " bytes (maxHeadersLength)");
             case BODY_TOO_LONG:
                 return fail(in, broken.field(), bl, "body length (bl) " + bl + " exceeds the limit of "
-                        + maxBodyLength + " bytes (maxBodyLength)");
+                        + limits.maxBodyLength + " bytes (maxBodyLength)");
             default:
                 throw new IllegalStateException("the decoder does not check " + broken);
         }

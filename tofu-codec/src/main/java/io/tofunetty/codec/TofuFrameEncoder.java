@@ -37,8 +37,7 @@ public class TofuFrameEncoder extends ChannelOutboundHandlerAdapter {
     /** Bodies up to this many bytes are copied next to the header instead of written as a separate buffer. */
     public static final int COPY_BODY_THRESHOLD = 128;
 
-    private final int maxHeadersLength;
-    private final int maxBodyLength;
+    private final FrameLimits limits;
     private OpCode byeSent;
 
     /** tofu's limits: text headers and body up to 65535 bytes each. */
@@ -53,16 +52,17 @@ public class TofuFrameEncoder extends ChannelOutboundHandlerAdapter {
      * @param maxBodyLength    largest body length to send, 0-65535
      */
     public TofuFrameEncoder(int maxHeadersLength, int maxBodyLength) {
-        this.maxHeadersLength = FrameRules.checkLimit("maxHeadersLength", maxHeadersLength);
-        this.maxBodyLength = FrameRules.checkLimit("maxBodyLength", maxBodyLength);
+        limits = new FrameLimits(maxHeadersLength, maxBodyLength);
     }
 
+    /** The largest text-headers length this handler accepts (0-65535). */
     public int maxHeadersLength() {
-        return maxHeadersLength;
+        return limits.maxHeadersLength;
     }
 
+    /** The largest body length this handler accepts. */
     public int maxBodyLength() {
-        return maxBodyLength;
+        return limits.maxBodyLength;
     }
 
     /** Whether a bye-type frame has been encoded, after which every write fails (E9). */
@@ -129,10 +129,7 @@ public class TofuFrameEncoder extends ChannelOutboundHandlerAdapter {
         }
         FrameRules.Rule broken = FrameRules.opCode(op);
         if (broken == null) {
-            broken = FrameRules.headersLength(thl, maxHeadersLength);
-        }
-        if (broken == null) {
-            broken = FrameRules.bodyLength(bl, maxBodyLength);
+            broken = limits.check(thl, bl);
         }
         if (broken == null) {
             broken = FrameRules.more(op, msg.more());
@@ -154,11 +151,12 @@ public class TofuFrameEncoder extends ChannelOutboundHandlerAdapter {
                 return "tofu opcode " + op.wireValue() + " (" + op.tofuName()
                         + ") is a local command and never goes on the wire";
             case HEADERS_TOO_LONG:
-                return "text headers of " + thl + " bytes exceed the limit of " + maxHeadersLength
-                        + " bytes (maxHeadersLength" + (maxHeadersLength == MAX_LENGTH ? ", tofu's u16 thl" : "") + ")";
+                return "text headers of " + thl + " bytes exceed the limit of " + limits.maxHeadersLength
+                        + " bytes (maxHeadersLength" + (limits.maxHeadersLength == MAX_LENGTH ? ", tofu's u16 thl" : "")
+                        + ")";
             case BODY_TOO_LONG:
-                return "a body of " + bl + " bytes exceeds the limit of " + maxBodyLength
-                        + " bytes (maxBodyLength" + (maxBodyLength == MAX_LENGTH ? ", tofu's u16 bl" : "") + ")";
+                return "a body of " + bl + " bytes exceeds the limit of " + limits.maxBodyLength
+                        + " bytes (maxBodyLength" + (limits.maxBodyLength == MAX_LENGTH ? ", tofu's u16 bl" : "") + ")";
             case MORE_NOT_ALLOWED:
                 return "more=1 on " + op.tofuName() + "; only Request, Response and Signal may have more frames";
             case RESPONSE_WITHOUT_ID:

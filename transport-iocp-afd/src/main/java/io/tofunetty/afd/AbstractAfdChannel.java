@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelPromise;
@@ -19,8 +20,12 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannelConfig;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.tofunetty.afd.internal.socket.DatagramSockets;
 import io.tofunetty.afd.internal.win32.Win32Errors;
 import io.tofunetty.afd.internal.socket.WinsockSocket;
 
@@ -35,6 +40,7 @@ import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The base of every AFD channel: a Winsock socket, its registration with an {@link AfdIoHandler}, and the interest
@@ -48,6 +54,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Event order in {@link AbstractAfdUnsafe#handle}: write/connect side, then read side, then DISCONNECT.
  */
 abstract class AbstractAfdChannel extends AbstractChannel {
+    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(AbstractAfdChannel.class);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
 
     final WinsockSocket socket;
@@ -55,8 +62,9 @@ abstract class AbstractAfdChannel extends AbstractChannel {
     private ChannelPromise connectPromise;
     private Future<?> connectTimeoutFuture;
     private SocketAddress requestedRemoteAddress;
-    private volatile InetSocketAddress local;
-    private volatile InetSocketAddress remote;
+    /** Set by the channel that knows the address family: IP addresses here, AF_UNIX paths in the domain channel. */
+    volatile SocketAddress local;
+    volatile SocketAddress remote;
 
     private IoRegistration registration;
     /** The interest this channel wants (AFD_POLL bits). */
@@ -78,6 +86,47 @@ abstract class AbstractAfdChannel extends AbstractChannel {
         if (active) {
             local = socket.localAddress();
             remote = socket.acceptedRemoteAddress() != null ? socket.acceptedRemoteAddress() : socket.remoteAddress();
+        }
+    }
+
+    /**
+     * A new TCP or UDP socket of {@code family}: INET or INET6, or null for the preferred family (a dual-stack IPv6
+     * socket unless IPv6 is unavailable or {@code java.net.preferIPv4Stack} is set).
+     */
+    static WinsockSocket newInetSocket(SocketProtocolFamily family, boolean tcp) {
+        Afd.ensureAvailability();
+        boolean ipv6;
+        if (family == null) {
+            ipv6 = WinsockSocket.preferIpv6();
+        } else if (family == SocketProtocolFamily.INET || family == SocketProtocolFamily.INET6) {
+            ipv6 = family == SocketProtocolFamily.INET6;
+        } else {
+            throw new UnsupportedOperationException("protocol family " + family + " is not supported by the AFD "
+                    + (tcp ? "TCP channels" : "datagram channel") + " (use INET or INET6)");
+        }
+        try {
+            return tcp ? WinsockSocket.newStreamSocket(ipv6) : DatagramSockets.newSocket(ipv6);
+        } catch (IOException e) {
+            throw new ChannelException("failed to open a " + (tcp ? "TCP" : "UDP") + " socket", e);
+        }
+    }
+
+    /** Makes a new channel's config; when that fails (an option's socket call), the socket is closed first. */
+    static <C extends ChannelConfig> C newConfig(WinsockSocket socket, Supplier<C> config) {
+        try {
+            return config.get();
+        } catch (RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    /** Closes a socket on a path that is already failing; a failed close is logged, not thrown over the cause. */
+    static void closeQuietly(WinsockSocket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            LOGGER.warn("closing {} failed", s, e);
         }
     }
 
@@ -355,6 +404,24 @@ abstract class AbstractAfdChannel extends AbstractChannel {
         }
     }
 
+    /**
+     * Finishes a connect that the poll reported on: true when it succeeded (and {@link #remote} is set), false while
+     * it is still in progress; a failure throws. The state machine around it (promise, timeout, cancellation) is the
+     * unsafe's, the same for every channel that connects.
+     *
+     * @param requested    the address {@code connect} was given
+     * @param hintError    the Win32 error the poll reported (0 if none): the failure when SO_ERROR reads 0
+     * @param sendReported the poll reported SEND: the connect completed
+     */
+    boolean doFinishConnect(SocketAddress requested, int hintError, boolean sendReported) throws IOException {
+        if (!socket.finishConnect(hintError, sendReported)) {
+            return false;
+        }
+        // null when the peer reset the connection right after accepting it: the read that follows says so
+        remote = computeRemoteAddress(requested, socket.remoteAddress());
+        return true;
+    }
+
     /** Called once a stream channel becomes active (connected): start polling the sticky close bits. */
     void onActive() {
     }
@@ -615,7 +682,8 @@ abstract class AbstractAfdChannel extends AbstractChannel {
                 return;
             }
             promise.tryFailure(cause);
-            closeIfClosed();
+            // As with NIO, whose SocketChannelImpl.finishConnect closes the channel when the connect failed.
+            close(voidPromise());
         }
 
         private void finishConnect(AfdIoEvent e) {
@@ -625,14 +693,11 @@ abstract class AbstractAfdChannel extends AbstractChannel {
                 boolean wasActive = isActive();
                 int hint = e.isConnectFailed() ? connectFailureHint(e)
                         : e.isAbort() && !e.isWritable() ? Win32Errors.WSAECONNRESET : 0;
-                if (!socket.finishConnect(hint, e.isWritable())) {
+                if (!doFinishConnect(requestedRemoteAddress, hint, e.isWritable())) {
                     stillInProgress = true;
                     return;
                 }
                 clearFlag(AfdIoOps.CONNECT);
-                // null when the peer reset the connection right after accepting it: the read that follows says so
-                InetSocketAddress peer = socket.remoteAddress();
-                remote = computeRemoteAddress(requestedRemoteAddress, peer);
                 requestedRemoteAddress = null;
                 fulfillConnectPromise(connectPromise, wasActive);
             } catch (Throwable t) {

@@ -94,7 +94,7 @@ abstract class AbstractAfdServerChannel extends AbstractAfdChannel implements Se
                         try {
                             child = newChildChannel(accepted);
                         } catch (Throwable t) {
-                            AfdSocketChannel.closeQuietly(accepted);
+                            closeQuietly(accepted);
                             throw t;
                         }
                         pipeline.fireChannelRead(child);

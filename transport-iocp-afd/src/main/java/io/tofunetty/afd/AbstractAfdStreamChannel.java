@@ -51,6 +51,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
 
     private final Runnable flushTask = () -> ((AbstractAfdUnsafe) unsafe()).flush0();
     private WritableByteChannel byteChannel;
+    private long maxBytesPerGatheringWrite = 256 * 1024;
 
     /** The overlapped receive while this channel reads by completion on its current loop, else null. */
     private CompletionReader reader;
@@ -303,10 +304,14 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         }
     }
 
-    /** The gathering-write byte limit, adapted to what the socket accepts. */
-    abstract long maxBytesPerGatheringWrite();
+    /** The gathering-write byte limit, adapted to what the socket accepts (event loop only). */
+    final long maxBytesPerGatheringWrite() {
+        return maxBytesPerGatheringWrite;
+    }
 
-    abstract void maxBytesPerGatheringWrite(long value);
+    final void maxBytesPerGatheringWrite(long value) {
+        maxBytesPerGatheringWrite = value;
+    }
 
     // ---------------------------------------------------------------------------------------------- writing
 

@@ -55,31 +55,9 @@ public final class AfdChannels {
     }
 
     private static Class<?> channelClass(EventLoopGroup group, boolean server) {
-        if (group == null) {
-            throw new NullPointerException("group");
-        }
-        if (isAfd(group)) {
-            return server ? AfdServerSocketChannel.class : AfdSocketChannel.class;
-        }
-        if (group instanceof IoEventLoopGroup) {
-            IoEventLoopGroup io = (IoEventLoopGroup) group;
-            if (io.isIoType(io.netty.channel.nio.NioIoHandler.class)) {
-                return server ? NioServerSocketChannel.class : NioSocketChannel.class;
-            }
-            ClassLoader loader = group.getClass().getClassLoader();
-            for (String[] t : NATIVE_TRANSPORTS) {
-                Class<? extends IoHandler> handler = load(t[0], loader, IoHandler.class);
-                if (handler != null && io.isIoType(handler)) {
-                    Class<?> channel = load(t[server ? 2 : 1], loader, Object.class);
-                    if (channel != null) {
-                        return channel;
-                    }
-                }
-            }
-        }
-        throw new IllegalArgumentException("no TCP channel class known for the event loop group " + group
-                + " (" + group.getClass().getName() + "): AfdChannels knows AFD, NIO, epoll, kqueue and io_uring "
-                + "groups made with MultiThreadIoEventLoopGroup and the transport's IoHandler factory");
+        return find(group, server ? AfdServerSocketChannel.class : AfdSocketChannel.class,
+                server ? NioServerSocketChannel.class : NioSocketChannel.class,
+                NATIVE_TRANSPORTS, server ? 2 : 1, Object.class, "TCP", "AFD, NIO, epoll, kqueue and io_uring");
     }
 
     // ------------------------------------------------------------------ datagram and Unix domain socket channels
@@ -93,32 +71,9 @@ public final class AfdChannels {
     /** The UDP channel class for {@code group}: AFD, NIO, or epoll/kqueue/io_uring when on the class path. */
     public static Class<? extends io.netty.channel.socket.DatagramChannel> datagramChannelClass(
             EventLoopGroup group) {
-        if (group == null) {
-            throw new NullPointerException("group");
-        }
-        if (isAfd(group)) {
-            return AfdDatagramChannel.class;
-        }
-        if (group instanceof IoEventLoopGroup) {
-            IoEventLoopGroup io = (IoEventLoopGroup) group;
-            if (io.isIoType(io.netty.channel.nio.NioIoHandler.class)) {
-                return io.netty.channel.socket.nio.NioDatagramChannel.class;
-            }
-            ClassLoader loader = group.getClass().getClassLoader();
-            for (String[] t : NATIVE_DATAGRAM_TRANSPORTS) {
-                Class<? extends IoHandler> handler = load(t[0], loader, IoHandler.class);
-                if (handler != null && io.isIoType(handler)) {
-                    Class<? extends io.netty.channel.socket.DatagramChannel> channel =
-                            load(t[1], loader, io.netty.channel.socket.DatagramChannel.class);
-                    if (channel != null) {
-                        return channel;
-                    }
-                }
-            }
-        }
-        throw new IllegalArgumentException("no datagram channel class known for the event loop group " + group
-                + " (" + group.getClass().getName() + "): AfdChannels knows AFD, NIO, epoll, kqueue and io_uring "
-                + "groups made with MultiThreadIoEventLoopGroup and the transport's IoHandler factory");
+        return find(group, AfdDatagramChannel.class, io.netty.channel.socket.nio.NioDatagramChannel.class,
+                NATIVE_DATAGRAM_TRANSPORTS, 1, io.netty.channel.socket.DatagramChannel.class, "datagram",
+                "AFD, NIO, epoll, kqueue and io_uring").asSubclass(io.netty.channel.socket.DatagramChannel.class);
     }
 
     private static final String[][] NATIVE_DOMAIN_SOCKET_TRANSPORTS = {
@@ -145,32 +100,45 @@ public final class AfdChannels {
     }
 
     private static Class<?> domainChannelClass(EventLoopGroup group, boolean server) {
+        return find(group, server ? AfdServerDomainSocketChannel.class : AfdDomainSocketChannel.class,
+                server ? io.netty.channel.socket.nio.NioServerDomainSocketChannel.class
+                        : io.netty.channel.socket.nio.NioDomainSocketChannel.class,
+                NATIVE_DOMAIN_SOCKET_TRANSPORTS, server ? 2 : 1, Object.class, "Unix domain socket",
+                "AFD, NIO, epoll and kqueue");
+    }
+
+    /**
+     * The channel class of one kind for {@code group}: {@code afd} on an AFD group, {@code nio} on a NIO one, else
+     * the class in {@code column} of the first row of {@code natives} (an IoHandler class name, then channel class
+     * names) whose handler the group runs and whose channel class is on the class path as a {@code type}.
+     */
+    private static Class<?> find(EventLoopGroup group, Class<?> afd, Class<?> nio, String[][] natives, int column,
+                                 Class<?> type, String kind, String known) {
         if (group == null) {
             throw new NullPointerException("group");
         }
         if (isAfd(group)) {
-            return server ? AfdServerDomainSocketChannel.class : AfdDomainSocketChannel.class;
+            return afd;
         }
         if (group instanceof IoEventLoopGroup) {
             IoEventLoopGroup io = (IoEventLoopGroup) group;
             if (io.isIoType(io.netty.channel.nio.NioIoHandler.class)) {
-                return server ? io.netty.channel.socket.nio.NioServerDomainSocketChannel.class
-                        : io.netty.channel.socket.nio.NioDomainSocketChannel.class;
+                return nio;
             }
             ClassLoader loader = group.getClass().getClassLoader();
-            for (String[] t : NATIVE_DOMAIN_SOCKET_TRANSPORTS) {
+            for (String[] t : natives) {
                 Class<? extends IoHandler> handler = load(t[0], loader, IoHandler.class);
                 if (handler != null && io.isIoType(handler)) {
-                    Class<?> channel = load(t[server ? 2 : 1], loader, Object.class);
+                    Class<?> channel = load(t[column], loader, type);
                     if (channel != null) {
                         return channel;
                     }
                 }
             }
         }
-        throw new IllegalArgumentException("no Unix domain socket channel class known for the event loop group "
-                + group + " (" + group.getClass().getName() + "): AfdChannels knows AFD, NIO, epoll and kqueue "
-                + "groups made with MultiThreadIoEventLoopGroup and the transport's IoHandler factory");
+        throw new IllegalArgumentException("no " + kind + " channel class known for the event loop group " + group
+                + " (" + group.getClass().getName() + "): AfdChannels knows " + known
+                + " groups made with MultiThreadIoEventLoopGroup and the transport's IoHandler factory");
     }
 
     private static <T> Class<? extends T> load(String name, ClassLoader loader, Class<T> type) {

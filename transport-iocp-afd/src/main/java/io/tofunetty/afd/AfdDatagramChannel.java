@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelConfig;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -14,7 +13,6 @@ import io.netty.channel.DefaultAddressedEnvelope;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.util.NetUtil;
 import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.internal.StringUtil;
 import io.tofunetty.afd.internal.socket.DatagramSockets;
@@ -77,50 +75,17 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
 
     /** A channel on a new UDP socket of the preferred family. */
     public AfdDatagramChannel() {
-        this(newSocket(null));
+        this((SocketProtocolFamily) null);
     }
 
     /** A channel on a new UDP socket of {@code family} (INET or INET6; null for the preferred family). */
     public AfdDatagramChannel(SocketProtocolFamily family) {
-        this(newSocket(family));
+        this(newInetSocket(family, false));
     }
 
     private AfdDatagramChannel(WinsockSocket socket) {
         super(null, socket, false, 0);
-        try {
-            config = new AfdDatagramChannelConfig(this);
-        } catch (RuntimeException e) {
-            AfdSocketChannel.closeQuietly(socket);
-            throw e;
-        }
-    }
-
-    private static WinsockSocket newSocket(SocketProtocolFamily family) {
-        Afd.ensureAvailability();
-        try {
-            if (family == null) {
-                // Like the TCP channels: dual-stack unless IPv4 is preferred or IPv6 is unavailable.
-                if (!NetUtil.isIpV4StackPreferred()) {
-                    try {
-                        return DatagramSockets.newSocket(true);
-                    } catch (IOException noIpv6) {
-                        // fall back to IPv4
-                    }
-                }
-                return DatagramSockets.newSocket(false);
-            }
-            switch (family) {
-                case INET:
-                    return DatagramSockets.newSocket(false);
-                case INET6:
-                    return DatagramSockets.newSocket(true);
-                default:
-                    throw new UnsupportedOperationException("protocol family " + family
-                            + " is not supported by the AFD datagram channel (use INET or INET6)");
-            }
-        } catch (IOException e) {
-            throw new ChannelException("failed to open a UDP socket", e);
-        }
+        config = newConfig(socket, () -> new AfdDatagramChannelConfig(this));
     }
 
     @Override

@@ -2,24 +2,14 @@ package io.tofunetty.afd;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.IoEvent;
-import io.netty.channel.IoRegistration;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.util.concurrent.Future;
 import io.tofunetty.afd.internal.socket.DomainSockets;
-import io.tofunetty.afd.internal.win32.Win32Errors;
 import io.tofunetty.afd.internal.socket.WinsockExceptions;
 import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.AlreadyConnectedException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ConnectionPendingException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Unix domain socket (AF_UNIX stream) connection on the AFD transport: the same stream machinery as
@@ -47,8 +37,6 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
     private final AfdDomainSocketChannelConfig config;
     /** The listener of an accepted channel (AbstractChannel's parent is not settable for the non-active base). */
     private final AfdServerDomainSocketChannel parent;
-    private volatile DomainSocketAddress local;
-    private volatile DomainSocketAddress remote;
 
     /** A client channel on a new AF_UNIX stream socket. */
     public AfdDomainSocketChannel() {
@@ -89,16 +77,6 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
     }
 
     @Override
-    long maxBytesPerGatheringWrite() {
-        return config.getMaxBytesPerGatheringWrite();
-    }
-
-    @Override
-    void maxBytesPerGatheringWrite(long value) {
-        config.setMaxBytesPerGatheringWrite(value);
-    }
-
-    @Override
     public DomainSocketAddress localAddress() {
         return (DomainSocketAddress) super.localAddress();
     }
@@ -109,156 +87,41 @@ public final class AfdDomainSocketChannel extends AbstractAfdStreamChannel {
     }
 
     @Override
-    protected SocketAddress localAddress0() {
-        return local;
-    }
-
-    @Override
-    protected SocketAddress remoteAddress0() {
-        return remote;
-    }
-
-    @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
         String path = DomainSockets.path(localAddress);
         DomainSockets.bind(socket, path);
         local = new DomainSocketAddress(path);
     }
 
+    /** Starts an AF_UNIX connect; the unsafe's connect state machine (the TCP one) does the rest. */
     @Override
-    protected boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) {
-        // Connecting goes through DomainUnsafe.connect: the base's connect completion reads IP addresses.
-        throw new UnsupportedOperationException("connect through the channel's Unsafe");
+    protected boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        if (remote != null) {
+            throw new AlreadyConnectedException();
+        }
+        String path = DomainSockets.path(remoteAddress);
+        if (localAddress != null) {
+            doBind(localAddress);
+        }
+        if (!DomainSockets.connect(socket, path)) {
+            setFlag(AfdIoOps.CONNECT);
+            return false;
+        }
+        remote = new DomainSocketAddress(path);
+        return true;
     }
 
+    /** SO_ERROR decides, as for TCP; the peer's address is the path connected to (getpeername reads IP only). */
     @Override
-    protected void doClose() throws Exception {
-        ((DomainUnsafe) unsafe()).failConnect();
-        super.doClose();
-    }
-
-    @Override
-    protected AbstractAfdUnsafe newUnsafe() {
-        return new DomainUnsafe();
-    }
-
-    /**
-     * The stream Unsafe with an AF_UNIX connect: a non-blocking connect that, when it does not complete at once, is
-     * finished on the poll's SEND or CONNECT_FAIL with SO_ERROR deciding (as for TCP).
-     */
-    private final class DomainUnsafe extends AfdStreamUnsafe {
-        private ChannelPromise connectPromise;
-        private Future<?> connectTimeout;
-        private String connectPath;
-
-        @Override
-        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-            if (promise.isDone() || !ensureOpen(promise)) {
-                return;
-            }
-            try {
-                if (connectPromise != null) {
-                    throw new ConnectionPendingException();
-                }
-                if (remote != null) {
-                    throw new AlreadyConnectedException();
-                }
-                String path = DomainSockets.path(remoteAddress);
-                if (localAddress != null) {
-                    doBind(localAddress);
-                }
-                boolean wasActive = isActive();
-                if (DomainSockets.connect(socket, path)) {
-                    remote = new DomainSocketAddress(path);
-                    connected(promise, wasActive);
-                    return;
-                }
-                connectPromise = promise;
-                connectPath = path;
-                setFlag(AfdIoOps.CONNECT);
-                int timeoutMillis = config().getConnectTimeoutMillis();
-                if (timeoutMillis > 0) {
-                    connectTimeout = eventLoop().schedule(() -> {
-                        ChannelPromise p = connectPromise;
-                        if (p != null && p.tryFailure(new ConnectTimeoutException(
-                                "connection timed out after " + timeoutMillis + " ms: " + remoteAddress))) {
-                            close(voidPromise());
-                        }
-                    }, timeoutMillis, TimeUnit.MILLISECONDS);
-                }
-                promise.addListener((ChannelFutureListener) f -> {
-                    if (f.isCancelled()) {
-                        close(voidPromise());
-                    }
-                });
-            } catch (Throwable t) {
-                closeIfClosed();
-                promise.tryFailure(annotateConnectException(t, remoteAddress));
-            }
+    boolean doFinishConnect(SocketAddress requested, int hintError, boolean sendReported) throws IOException {
+        int err = DomainSockets.connectError(socket);
+        if (err == 0) {
+            err = hintError;
         }
-
-        @Override
-        public void handle(IoRegistration reg, IoEvent event) {
-            AfdIoEvent e = (AfdIoEvent) event;
-            if (connectPromise != null && !e.isError() && !e.isLocalClose() && (e.events() & AfdIoOps.CONNECT) != 0) {
-                finishConnect(e);
-                return;
-            }
-            super.handle(reg, event);
+        if (err != 0) {
+            throw WinsockExceptions.newConnectException(err);
         }
-
-        private void finishConnect(AfdIoEvent e) {
-            ChannelPromise promise = connectPromise;
-            boolean wasActive = isActive();
-            try {
-                int err = DomainSockets.connectError(socket);
-                if (err == 0 && e.isConnectFailed()) {
-                    err = e.win32Error() != 0 ? e.win32Error() : Win32Errors.WSAECONNREFUSED;
-                }
-                if (err != 0) {
-                    throw WinsockExceptions.newConnectException(err);
-                }
-                clearFlag(AfdIoOps.CONNECT);
-                remote = new DomainSocketAddress(connectPath);
-                clearConnect();
-                connected(promise, wasActive);
-            } catch (Throwable t) {
-                String path = connectPath;
-                clearConnect();
-                promise.tryFailure(annotateConnectException(t, new DomainSocketAddress(path)));
-                close(voidPromise());
-            }
-        }
-
-        private void connected(ChannelPromise promise, boolean wasActive) {
-            active = true;
-            onActive();
-            submitOps();
-            boolean promiseSet = promise.trySuccess();
-            if (!wasActive && isActive()) {
-                pipeline().fireChannelActive();
-            }
-            if (!promiseSet) {
-                close(voidPromise()); // the user cancelled the connect
-            }
-        }
-
-        private void clearConnect() {
-            connectPromise = null;
-            connectPath = null;
-            if (connectTimeout != null) {
-                connectTimeout.cancel(false);
-                connectTimeout = null;
-            }
-        }
-
-        /** The channel closes: a pending connect fails. */
-        void failConnect() {
-            ChannelPromise promise = connectPromise;
-            if (promise != null) {
-                clearConnect();
-                promise.tryFailure(new ClosedChannelException());
-            }
-        }
+        remote = new DomainSocketAddress(DomainSockets.path(requested));
+        return true;
     }
 }

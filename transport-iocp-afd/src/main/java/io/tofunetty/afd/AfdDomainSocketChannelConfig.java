@@ -21,10 +21,7 @@ import static io.netty.channel.ChannelOption.SO_SNDBUF;
  * Netty's generic options. There is no read mode: Windows AF_UNIX sockets cannot pass file descriptors.
  */
 public final class AfdDomainSocketChannelConfig extends AbstractAfdChannelConfig implements DuplexChannelConfig {
-    private static final long DEFAULT_MAX_BYTES_PER_GATHERING_WRITE = 256 * 1024;
-
     private volatile boolean allowHalfClosure;
-    private volatile long maxBytesPerGatheringWrite = DEFAULT_MAX_BYTES_PER_GATHERING_WRITE;
 
     AfdDomainSocketChannelConfig(AfdDomainSocketChannel channel) {
         super(channel);
@@ -92,14 +89,6 @@ public final class AfdDomainSocketChannelConfig extends AbstractAfdChannelConfig
     public AfdDomainSocketChannelConfig setAllowHalfClosure(boolean allowHalfClosure) {
         this.allowHalfClosure = allowHalfClosure;
         return this;
-    }
-
-    long getMaxBytesPerGatheringWrite() {
-        return maxBytesPerGatheringWrite;
-    }
-
-    void setMaxBytesPerGatheringWrite(long maxBytesPerGatheringWrite) {
-        this.maxBytesPerGatheringWrite = maxBytesPerGatheringWrite;
     }
 
     @Override

@@ -34,7 +34,6 @@ import java.net.SocketAddress;
  */
 public final class AfdServerDomainSocketChannel extends AbstractAfdServerChannel {
     private final AfdServerDomainSocketChannelConfig config;
-    private volatile DomainSocketAddress local;
     /** The socket file this listener created, deleted again on close. */
     private volatile String boundPath;
 
@@ -57,11 +56,6 @@ public final class AfdServerDomainSocketChannel extends AbstractAfdServerChannel
     @Override
     public DomainSocketAddress remoteAddress() {
         return null;
-    }
-
-    @Override
-    protected SocketAddress localAddress0() {
-        return local;
     }
 
     @Override
@@ -95,6 +89,6 @@ public final class AfdServerDomainSocketChannel extends AbstractAfdServerChannel
 
     @Override
     Channel newChildChannel(WinsockSocket accepted) {
-        return new AfdDomainSocketChannel(this, accepted, local);
+        return new AfdDomainSocketChannel(this, accepted, (DomainSocketAddress) local);
     }
 }

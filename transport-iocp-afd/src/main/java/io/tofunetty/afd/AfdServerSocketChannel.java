@@ -27,22 +27,17 @@ public final class AfdServerSocketChannel extends AbstractAfdServerChannel imple
 
     /** A listener on a new socket of the preferred family. */
     public AfdServerSocketChannel() {
-        this(AfdSocketChannel.newSocket(null));
+        this((SocketProtocolFamily) null);
     }
 
     /** A listener on a new socket of {@code family} (INET or INET6; null for the preferred family). */
     public AfdServerSocketChannel(SocketProtocolFamily family) {
-        this(AfdSocketChannel.newSocket(family));
+        this(newInetSocket(family, true));
     }
 
     private AfdServerSocketChannel(WinsockSocket socket) {
         super(socket);
-        try {
-            config = new AfdServerSocketChannelConfig(this);
-        } catch (RuntimeException e) {
-            AfdSocketChannel.closeQuietly(socket);
-            throw e;
-        }
+        config = newConfig(socket, () -> new AfdServerSocketChannelConfig(this));
     }
 
     @Override

@@ -1,15 +1,11 @@
 package io.tofunetty.afd;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelException;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.tofunetty.afd.internal.socket.WinsockSocket;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
@@ -25,66 +21,27 @@ import java.net.InetSocketAddress;
  * IPv6 is unavailable or {@code java.net.preferIPv4Stack} is set).
  */
 public final class AfdSocketChannel extends AbstractAfdStreamChannel implements SocketChannel {
-    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(AfdSocketChannel.class);
     private final AfdSocketChannelConfig config;
 
     /** A channel on a new TCP socket of the preferred family. */
     public AfdSocketChannel() {
-        this(newSocket(null));
+        this((SocketProtocolFamily) null);
     }
 
     /** A channel on a new TCP socket of {@code family} (INET or INET6; null for the preferred family). */
     public AfdSocketChannel(SocketProtocolFamily family) {
-        this(newSocket(family));
+        this(newInetSocket(family, true));
     }
 
     private AfdSocketChannel(WinsockSocket socket) {
         super(socket);
-        config = newConfig();
+        config = newConfig(socket, () -> new AfdSocketChannelConfig(this));
     }
 
     /** A channel on a socket accepted by {@code parent}. */
     AfdSocketChannel(Channel parent, WinsockSocket accepted) {
         super(parent, accepted);
-        config = newConfig();
-    }
-
-    private AfdSocketChannelConfig newConfig() {
-        try {
-            return new AfdSocketChannelConfig(this);
-        } catch (RuntimeException e) {
-            closeQuietly(socket);
-            throw e;
-        }
-    }
-
-    static WinsockSocket newSocket(SocketProtocolFamily family) {
-        Afd.ensureAvailability();
-        try {
-            if (family == null) {
-                return WinsockSocket.newStreamSocket();
-            }
-            switch (family) {
-                case INET:
-                    return WinsockSocket.newStreamSocket(false);
-                case INET6:
-                    return WinsockSocket.newStreamSocket(true);
-                default:
-                    throw new UnsupportedOperationException("protocol family " + family
-                            + " is not supported by the AFD TCP channels (use INET or INET6)");
-            }
-        } catch (IOException e) {
-            throw new ChannelException("failed to open a TCP socket", e);
-        }
-    }
-
-    /** Closes a socket on a path that is already failing; a failed close is logged, not thrown over the cause. */
-    static void closeQuietly(WinsockSocket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            LOGGER.warn("closing {} failed", s, e);
-        }
+        config = newConfig(accepted, () -> new AfdSocketChannelConfig(this));
     }
 
     @Override
@@ -95,16 +52,6 @@ public final class AfdSocketChannel extends AbstractAfdStreamChannel implements 
     @Override
     public AfdSocketChannelConfig config() {
         return config;
-    }
-
-    @Override
-    long maxBytesPerGatheringWrite() {
-        return config.getMaxBytesPerGatheringWrite();
-    }
-
-    @Override
-    void maxBytesPerGatheringWrite(long value) {
-        config.setMaxBytesPerGatheringWrite(value);
     }
 
     @Override

@@ -29,10 +29,7 @@ import static io.netty.channel.ChannelOption.TCP_NODELAY;
  * {@link ChannelException} carrying the Winsock error.
  */
 public final class AfdSocketChannelConfig extends AbstractAfdChannelConfig implements SocketChannelConfig {
-    private static final long DEFAULT_MAX_BYTES_PER_GATHERING_WRITE = 256 * 1024;
-
     private volatile boolean allowHalfClosure;
-    private volatile long maxBytesPerGatheringWrite = DEFAULT_MAX_BYTES_PER_GATHERING_WRITE;
     /** SO_LINGER as last set through this config (-1: off, the Windows default), so close() needs no getsockopt. */
     private volatile int lingerSet = -1;
 
@@ -255,14 +252,6 @@ public final class AfdSocketChannelConfig extends AbstractAfdChannelConfig imple
     @Override
     public AfdSocketChannelConfig setPerformancePreferences(int connectionTime, int latency, int bandwidth) {
         return this; // as in the JDK: not implemented by the TCP/IP stack
-    }
-
-    long getMaxBytesPerGatheringWrite() {
-        return maxBytesPerGatheringWrite;
-    }
-
-    void setMaxBytesPerGatheringWrite(long maxBytesPerGatheringWrite) {
-        this.maxBytesPerGatheringWrite = maxBytesPerGatheringWrite;
     }
 
     @Override

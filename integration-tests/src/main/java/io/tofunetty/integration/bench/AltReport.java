@@ -47,21 +47,8 @@ public final class AltReport {
                 raw.computeIfAbsent(key(f.get(0), f.get(1), f.get(2), f.get(3)), k -> new TreeMap<>())
                         .put(Integer.parseInt(f.get(5)), Double.parseDouble(f.get(6)));
             }
-            Path c = run.resolve("census.csv");
-            if (Files.exists(c)) {
-                census.addAll(Results.read(c));
-            }
-            Map<String, String> info = new LinkedHashMap<>();
-            Path i = run.resolve("run-info.txt");
-            if (Files.exists(i)) {
-                for (String line : Files.readAllLines(i, StandardCharsets.UTF_8)) {
-                    int colon = line.indexOf(": ");
-                    if (colon > 0) {
-                        info.put(line.substring(0, colon), line.substring(colon + 2));
-                    }
-                }
-            }
-            infos.put(run.getFileName().toString(), info);
+            census.addAll(Results.readCensus(run));
+            infos.put(run.getFileName().toString(), Results.readRunInfo(run));
         }
     }
 

@@ -65,18 +65,8 @@ public final class BenchReport {
                 }
             }
         }
-        Path censusFile = dir.resolve("census.csv");
-        census = Files.exists(censusFile) ? Results.read(censusFile) : List.of();
-        info = new LinkedHashMap<>();
-        Path infoFile = dir.resolve("run-info.txt");
-        if (Files.exists(infoFile)) {
-            for (String line : Files.readAllLines(infoFile, StandardCharsets.UTF_8)) {
-                int colon = line.indexOf(": ");
-                if (colon > 0) {
-                    info.put(line.substring(0, colon), line.substring(colon + 2));
-                }
-            }
-        }
+        census = Results.readCensus(dir);
+        info = Results.readRunInfo(dir);
     }
 
     public static void main(String[] args) throws Exception {

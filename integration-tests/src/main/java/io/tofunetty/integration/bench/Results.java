@@ -124,6 +124,27 @@ final class Results {
         return fields;
     }
 
+    /** A run directory's {@code census.csv}, or nothing when the run has none. */
+    static List<Row> readCensus(Path runDir) throws IOException {
+        Path file = runDir.resolve("census.csv");
+        return Files.exists(file) ? read(file) : List.of();
+    }
+
+    /** A run directory's {@code run-info.txt} ("key: value" lines) in file order; empty when the run has none. */
+    static Map<String, String> readRunInfo(Path runDir) throws IOException {
+        Map<String, String> info = new LinkedHashMap<>();
+        Path file = runDir.resolve("run-info.txt");
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                int colon = line.indexOf(": ");
+                if (colon > 0) {
+                    info.put(line.substring(0, colon), line.substring(colon + 2));
+                }
+            }
+        }
+        return info;
+    }
+
     /** Reads a {@code results.csv} back. */
     static List<Row> read(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();

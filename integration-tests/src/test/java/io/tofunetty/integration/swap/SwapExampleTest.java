@@ -4,11 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.tofunetty.afd.AfdIoHandler;
-import io.tofunetty.examples.swap.AfdEchoClient;
-import io.tofunetty.examples.swap.AfdEchoServer;
-import io.tofunetty.examples.swap.NioEchoClient;
-import io.tofunetty.examples.swap.NioEchoServer;
+import io.tofunetty.afd.AfdServerSocketChannel;
+import io.tofunetty.afd.AfdSocketChannel;
+import io.tofunetty.examples.swap.SwapEcho;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The swap example (examples/.../swap): the AFD and NIO echo programs, each client against each server. */
+/** The swap example (examples/.../swap): its echo on AFD and on NIO, each client against each server. */
 @WindowsTier
 class SwapExampleTest {
     private static final int SIZE = 1024 * 1024;
@@ -35,8 +36,8 @@ class SwapExampleTest {
     static void startServers() throws InterruptedException {
         afd = new MultiThreadIoEventLoopGroup(2, AfdIoHandler.newFactory());
         nio = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        afdServer = AfdEchoServer.start(afd, 0);
-        nioServer = NioEchoServer.start(nio, 0);
+        afdServer = SwapEcho.start(afd, AfdServerSocketChannel.class, 0);
+        nioServer = SwapEcho.start(nio, NioServerSocketChannel.class, 0);
     }
 
     @AfterAll
@@ -53,13 +54,13 @@ class SwapExampleTest {
 
     @Test
     void afdClientEchoesAMebibyteThroughTheAfdServer() throws Exception {
-        assertThat(AfdEchoClient.run(afd, "127.0.0.1", port(afdServer), SIZE)).isEqualTo(SIZE);
+        assertThat(SwapEcho.run(afd, AfdSocketChannel.class, "127.0.0.1", port(afdServer), SIZE)).isEqualTo(SIZE);
     }
 
     @Test
     void eachClientTalksToTheOtherTransportsServer() throws Exception {
-        assertThat(NioEchoClient.run(nio, "127.0.0.1", port(afdServer), SIZE)).isEqualTo(SIZE);
-        assertThat(AfdEchoClient.run(afd, "127.0.0.1", port(nioServer), SIZE)).isEqualTo(SIZE);
+        assertThat(SwapEcho.run(nio, NioSocketChannel.class, "127.0.0.1", port(afdServer), SIZE)).isEqualTo(SIZE);
+        assertThat(SwapEcho.run(afd, AfdSocketChannel.class, "127.0.0.1", port(nioServer), SIZE)).isEqualTo(SIZE);
     }
 
     @Test
@@ -68,7 +69,7 @@ class SwapExampleTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        assertThatThrownBy(() -> AfdEchoClient.run(afd, "127.0.0.1", port, 10))
+        assertThatThrownBy(() -> SwapEcho.run(afd, AfdSocketChannel.class, "127.0.0.1", port, 10))
                 .isInstanceOf(ConnectException.class).hasMessageContaining(String.valueOf(port));
     }
 }

@@ -249,6 +249,32 @@ class AfdSocketChannelTest {
     }
 
     /**
+     * Without a Bootstrap (which closes a channel whose connect failed): the channel closes itself once its connect
+     * fails, as NIO's does (the JDK's SocketChannelImpl.finishConnect closes the channel on failure). Compared with
+     * NIO on the same JRE.
+     */
+    @Test
+    void aChannelWhoseConnectFailsClosesItselfAsNiosDoes() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort(); // closed again: nothing listens there
+        }
+        EventLoopGroup nio = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            for (Bootstrap b : new Bootstrap[] {new Bootstrap().group(group).channel(AfdSocketChannel.class),
+                    new Bootstrap().group(nio).channel(NioSocketChannel.class)}) {
+                Channel ch = b.handler(new ChannelInboundHandlerAdapter()).register().sync().channel();
+                String transport = ch.getClass().getSimpleName();
+                ChannelFuture f = ch.connect(new InetSocketAddress("127.0.0.1", port)).await();
+                assertThat(f.cause()).as(transport).isInstanceOf(ConnectException.class);
+                assertThat(ch.closeFuture().await(5, TimeUnit.SECONDS)).as(transport + " closed").isTrue();
+            }
+        } finally {
+            nio.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /**
      * A connect that never completes: the listener's backlog is full and nobody accepts, so the kernel drops the
      * SYNs. CONNECT_TIMEOUT_MILLIS fails it with a ConnectTimeoutException and the channel closes.
      */

@@ -31,13 +31,9 @@ final class AfdPollLoop extends AltLoop {
     private static final int STATUS_PENDING = 0x103;
 
     private final long device;
-    private final long readBuffer;
-    private final int readBufferSize;
 
     AfdPollLoop(String name, int readBufferSize, Consumer<String> errors) {
-        super(name, false, errors);
-        this.readBufferSize = readBufferSize;
-        readBuffer = Mem.allocate(readBufferSize);
+        super(name, false, readBufferSize, errors);
         device = openDevice();
     }
 
@@ -123,9 +119,7 @@ final class AfdPollLoop extends AltLoop {
         }
         long r = c.receiveBuffer;
         if (Mem.getInt(r + POLL_INFO + 8) > 0 && (Mem.getInt(r + POLL_INFO + 24) & LOCAL_CLOSE) == 0) {
-            c.cork();
-            readReady(c, readBuffer, readBufferSize);
-            c.uncork();
+            readReady(c);
         }
         if (!c.closed) {
             arm(c);
@@ -140,6 +134,5 @@ final class AfdPollLoop extends AltLoop {
     @Override
     void closed() {
         Kernel32.CloseHandle(device);
-        Mem.free(readBuffer);
     }
 }

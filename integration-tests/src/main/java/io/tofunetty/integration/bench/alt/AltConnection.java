@@ -110,15 +110,9 @@ final class AltConnection {
         if (closed || sendPending || outLength == 0) {
             return;
         }
-        AltCalls.count(AltCalls.SEND);
-        int n = Winsock.send(socket, out, outLength, 0);
-        if (n == Winsock.SOCKET_ERROR) {
-            int err = Winsock.lastError();
-            if (err != Win32Errors.WSAEWOULDBLOCK) {
-                loop.fail(this, "send", err);
-                return;
-            }
-            n = 0;
+        int n = sendNow(out, outLength);
+        if (n < 0) {
+            return;
         }
         outLength -= n;
         if (outLength > 0) {
@@ -136,20 +130,29 @@ final class AltConnection {
             append(address, length);
             return;
         }
-        AltCalls.count(AltCalls.SEND);
-        int n = Winsock.send(socket, address, length, 0);
-        if (n == Winsock.SOCKET_ERROR) {
-            int err = Winsock.lastError();
-            if (err != Win32Errors.WSAEWOULDBLOCK) {
-                loop.fail(this, "send", err);
-                return;
-            }
-            n = 0;
+        int n = sendNow(address, length);
+        if (n < 0) {
+            return;
         }
         if (n < length) {
             append(address + n, length - n);
             postSend();
         }
+    }
+
+    /** One non-blocking send(): the bytes it took (0 when the buffer is full), or -1 when it failed the connection. */
+    private int sendNow(long address, int length) {
+        AltCalls.count(AltCalls.SEND);
+        int n = Winsock.send(socket, address, length, 0);
+        if (n != Winsock.SOCKET_ERROR) {
+            return n;
+        }
+        int err = Winsock.lastError();
+        if (err != Win32Errors.WSAEWOULDBLOCK) {
+            loop.fail(this, "send", err);
+            return -1;
+        }
+        return 0;
     }
 
     private void append(long address, int length) {

@@ -28,6 +28,9 @@ abstract class AltLoop implements Runnable {
     final long port;
     private final boolean skipOnSuccess;
     private final long entries;
+    /** The loop's one buffer that readiness designs recv() into (0 when the design has none). */
+    final long readBuffer;
+    private final int readBufferSize;
     private final List<AltConnection> connections = new ArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Consumer<String> errors;
@@ -35,10 +38,13 @@ abstract class AltLoop implements Runnable {
     private volatile boolean stopping;
     private int live;
 
-    AltLoop(String name, boolean skipOnSuccess, Consumer<String> errors) {
+    /** {@code readBufferSize}: the size of the shared buffer {@link #readReady} reads into, 0 for none. */
+    AltLoop(String name, boolean skipOnSuccess, int readBufferSize, Consumer<String> errors) {
         this.name = name;
         this.skipOnSuccess = skipOnSuccess;
         this.errors = errors;
+        this.readBufferSize = readBufferSize;
+        readBuffer = readBufferSize > 0 ? Mem.allocate(readBufferSize) : 0;
         port = Kernel32.CreateIoCompletionPort(Kernel32.INVALID_HANDLE_VALUE, 0, 0, 1);
         if (port == 0) {
             throw new IllegalStateException("CreateIoCompletionPort failed: " + Kernel32.lastError());
@@ -81,7 +87,9 @@ abstract class AltLoop implements Runnable {
             fail(c, "SetFileCompletionNotificationModes", Kernel32.lastError());
             return c;
         }
+        c.cork();
         startReceiving(c);
+        c.uncork();
         if (!c.closed) {
             c.role.active(c);
         }
@@ -192,7 +200,9 @@ abstract class AltLoop implements Runnable {
                 } else {
                     c.receivePending = false;
                     if (!c.closed) {
+                        c.cork();
                         receiveCompleted(c, status, bytes);
+                        c.uncork();
                     }
                 }
                 maybeFree(c);
@@ -208,6 +218,7 @@ abstract class AltLoop implements Runnable {
             closed();
             Kernel32.CloseHandle(port);
             Mem.free(entries);
+            Mem.free(readBuffer);
         }
     }
 
@@ -245,6 +256,11 @@ abstract class AltLoop implements Runnable {
         return overlapped != c.sendOverlapped();
     }
 
+    /*
+     * The loop calls both corked (AltConnection.cork): what one batch of receives produces leaves in one send, as Netty
+     * flushes once per read batch.
+     */
+
     /** Loop thread, at registration: post the first receive (or wait). */
     abstract void startReceiving(AltConnection c);
 
@@ -255,18 +271,32 @@ abstract class AltLoop implements Runnable {
     abstract void stopReceiving(AltConnection c);
 
     /**
+     * Completion designs: posts {@code c}'s one overlapped WSARecv, into {@code length} bytes at {@code address}
+     * (0 bytes: a zero-byte receive). Returns WSARecv's result: 0 when it completed at once, else SOCKET_ERROR with
+     * {@link Winsock#lastError()} telling pending (ERROR_IO_PENDING) from failed.
+     */
+    final int postReceive(AltConnection c, long address, int length) {
+        AltSockets.putWsaBuf(c.block + AltConnection.RECV_WSABUF, address, length);
+        Mem.putInt(c.block + AltConnection.RECV_FLAGS, 0);
+        Mem.zero(c.receiveOverlapped(), 32);
+        AltCalls.count(AltCalls.WSARECV);
+        return Winsock.WSARecv(c.socket, c.block + AltConnection.RECV_WSABUF, 1,
+                c.block + AltConnection.RECV_BYTES, c.block + AltConnection.RECV_FLAGS, c.receiveOverlapped(), 0);
+    }
+
+    /**
      * Readiness designs: non-blocking recv into the loop's shared buffer until a short read, end of stream or
      * WSAEWOULDBLOCK. A read that fills the buffer is followed by another (there may be more). Returns false when the
      * first recv found nothing (a spurious wake-up).
      */
-    final boolean readReady(AltConnection c, long buffer, int capacity) {
+    final boolean readReady(AltConnection c) {
         boolean first = true;
         while (!c.closed) {
             AltCalls.count(AltCalls.RECV);
-            int n = Winsock.recv(c.socket, buffer, capacity, 0);
+            int n = Winsock.recv(c.socket, readBuffer, readBufferSize, 0);
             if (n > 0) {
-                deliver(c, buffer, n);
-                if (n < capacity) {
+                deliver(c, readBuffer, n);
+                if (n < readBufferSize) {
                     return true;
                 }
             } else if (n == 0) {

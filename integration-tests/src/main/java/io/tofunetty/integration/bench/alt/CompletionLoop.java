@@ -26,40 +26,33 @@ import java.util.function.Consumer;
 final class CompletionLoop extends AltLoop {
     private final int bufferSize;
     private final long idleSweepNanos;
-    private final long readBuffer;
     private long nextSweep;
 
     CompletionLoop(String name, boolean skipOnSuccess, int bufferSize, long idleSweepMillis, Consumer<String> errors) {
-        super(name, skipOnSuccess, errors);
+        // the hybrid reads what woke an idle connection into the loop's buffer
+        super(name, skipOnSuccess, idleSweepMillis > 0 ? bufferSize : 0, errors);
         this.bufferSize = bufferSize;
         idleSweepNanos = idleSweepMillis * 1_000_000L;
-        readBuffer = idleSweepMillis > 0 ? Mem.allocate(bufferSize) : 0;
         nextSweep = System.nanoTime() + idleSweepNanos;
     }
 
     @Override
     void startReceiving(AltConnection c) {
-        c.cork();
         post(c);
-        c.uncork();
     }
 
     private void post(AltConnection c) {
         while (!c.closed) {
+            int rc;
             if (c.zeroByteReceive) {
                 // any valid address will do for a zero-length buffer: the connection's own block
-                AltSockets.putWsaBuf(c.block + AltConnection.RECV_WSABUF, c.block, 0);
+                rc = postReceive(c, c.block, 0);
             } else {
                 if (c.receiveBuffer == 0) {
                     c.allocateReceiveBuffer(bufferSize);
                 }
-                AltSockets.putWsaBuf(c.block + AltConnection.RECV_WSABUF, c.receiveBuffer, c.receiveBufferSize);
+                rc = postReceive(c, c.receiveBuffer, c.receiveBufferSize);
             }
-            Mem.putInt(c.block + AltConnection.RECV_FLAGS, 0);
-            Mem.zero(c.receiveOverlapped(), 32);
-            AltCalls.count(AltCalls.WSARECV);
-            int rc = Winsock.WSARecv(c.socket, c.block + AltConnection.RECV_WSABUF, 1,
-                    c.block + AltConnection.RECV_BYTES, c.block + AltConnection.RECV_FLAGS, c.receiveOverlapped(), 0);
             if (rc == 0 && skipsCompletionOnSuccess()) {
                 // done at once and no packet comes for it: handle it now, then post the next receive
                 if (c.zeroByteReceive) {
@@ -88,43 +81,38 @@ final class CompletionLoop extends AltLoop {
     private void wokeFromIdle(AltConnection c) {
         c.zeroByteReceive = false;
         c.receivedSinceSweep = true;
-        readReady(c, readBuffer, bufferSize);
+        readReady(c);
     }
 
     @Override
     void receiveCompleted(AltConnection c, int status, int bytes) {
-        c.cork();
-        try {
-            if (c.receiveCancelling) {
-                c.receiveCancelling = false;
-                if (status == AltNatives.STATUS_CANCELLED) {
-                    // the kernel is done with the buffer only now: free it, and wait for data without one
-                    c.freeReceiveBuffer();
-                    c.zeroByteReceive = true;
-                    post(c);
-                    return;
-                }
-                // the receive completed before the cancel reached it: an ordinary completion
-            }
-            if (status != AltNatives.STATUS_SUCCESS) {
-                fail(c, "WSARecv completion (NTSTATUS 0x" + Integer.toHexString(status) + ')', 0);
-                return;
-            }
-            if (c.zeroByteReceive) {
-                wokeFromIdle(c);
+        if (c.receiveCancelling) {
+            c.receiveCancelling = false;
+            if (status == AltNatives.STATUS_CANCELLED) {
+                // the kernel is done with the buffer only now: free it, and wait for data without one
+                c.freeReceiveBuffer();
+                c.zeroByteReceive = true;
                 post(c);
                 return;
             }
-            if (bytes == 0) {
-                endOfStream(c);
-                return;
-            }
-            c.receivedSinceSweep = true;
-            deliver(c, c.receiveBuffer, bytes);
-            post(c); // with skip-on-success, data already queued is received (and delivered) inline
-        } finally {
-            c.uncork();
+            // the receive completed before the cancel reached it: an ordinary completion
         }
+        if (status != AltNatives.STATUS_SUCCESS) {
+            fail(c, "WSARecv completion (NTSTATUS 0x" + Integer.toHexString(status) + ')', 0);
+            return;
+        }
+        if (c.zeroByteReceive) {
+            wokeFromIdle(c);
+            post(c);
+            return;
+        }
+        if (bytes == 0) {
+            endOfStream(c);
+            return;
+        }
+        c.receivedSinceSweep = true;
+        deliver(c, c.receiveBuffer, bytes);
+        post(c); // with skip-on-success, data already queued is received (and delivered) inline
     }
 
     @Override
@@ -155,10 +143,5 @@ final class CompletionLoop extends AltLoop {
     @Override
     void stopReceiving(AltConnection c) {
         // closesocket cancels the pending receive; the buffer is freed only after its packet (AltLoop.maybeFree)
-    }
-
-    @Override
-    void closed() {
-        Mem.free(readBuffer);
     }
 }

@@ -22,13 +22,8 @@ import java.util.function.Consumer;
  * {@link AltNatives#waitPacketsUnavailableReason}.
  */
 final class EventSelectLoop extends AltLoop {
-    private final long readBuffer;
-    private final int readBufferSize;
-
     EventSelectLoop(String name, int readBufferSize, Consumer<String> errors) {
-        super(name, false, errors);
-        this.readBufferSize = readBufferSize;
-        readBuffer = Mem.allocate(readBufferSize);
+        super(name, false, readBufferSize, errors);
     }
 
     @Override
@@ -67,9 +62,7 @@ final class EventSelectLoop extends AltLoop {
 
     @Override
     void receiveCompleted(AltConnection c, int status, int bytes) {
-        c.cork();
-        readReady(c, readBuffer, readBufferSize);
-        c.uncork();
+        readReady(c);
         if (!c.closed) {
             arm(c);
         }
@@ -90,10 +83,5 @@ final class EventSelectLoop extends AltLoop {
             Kernel32.CloseHandle(c.event);
             c.event = 0;
         }
-    }
-
-    @Override
-    void closed() {
-        Mem.free(readBuffer);
     }
 }

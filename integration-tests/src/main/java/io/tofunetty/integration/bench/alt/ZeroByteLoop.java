@@ -1,6 +1,5 @@
 package io.tofunetty.integration.bench.alt;
 
-import io.tofunetty.afd.internal.win32.Mem;
 import io.tofunetty.afd.internal.win32.Winsock;
 import io.tofunetty.afd.internal.win32.Win32Errors;
 
@@ -13,35 +12,23 @@ import java.util.function.Consumer;
  * the wait, the recv and the re-post (as an AFD poll does), and the echo's send.
  */
 final class ZeroByteLoop extends AltLoop {
-    private final long readBuffer;
-    private final int readBufferSize;
-
     ZeroByteLoop(String name, boolean skipOnSuccess, int readBufferSize, Consumer<String> errors) {
-        super(name, skipOnSuccess, errors);
-        this.readBufferSize = readBufferSize;
-        readBuffer = Mem.allocate(readBufferSize);
+        super(name, skipOnSuccess, readBufferSize, errors);
     }
 
     @Override
     void startReceiving(AltConnection c) {
-        c.cork();
         post(c);
-        c.uncork();
     }
 
     private void post(AltConnection c) {
         int empty = 0;
         while (!c.closed) {
             // A zero-length WSABUF still needs a valid address on some providers: point it at the shared buffer.
-            AltSockets.putWsaBuf(c.block + AltConnection.RECV_WSABUF, readBuffer, 0);
-            Mem.putInt(c.block + AltConnection.RECV_FLAGS, 0);
-            Mem.zero(c.receiveOverlapped(), 32);
-            AltCalls.count(AltCalls.WSARECV);
-            int rc = Winsock.WSARecv(c.socket, c.block + AltConnection.RECV_WSABUF, 1,
-                    c.block + AltConnection.RECV_BYTES, c.block + AltConnection.RECV_FLAGS, c.receiveOverlapped(), 0);
+            int rc = postReceive(c, readBuffer, 0);
             if (rc == 0 && skipsCompletionOnSuccess()) {
                 // readable now, and no packet will come; a receive that keeps completing on an empty socket would spin
-                if (!readReady(c, readBuffer, readBufferSize) && ++empty > 1000) {
+                if (!readReady(c) && ++empty > 1000) {
                     fail(c, "zero-byte WSARecv keeps completing at once on an empty socket", 0);
                     return;
                 }
@@ -62,19 +49,12 @@ final class ZeroByteLoop extends AltLoop {
             fail(c, "zero-byte WSARecv completion (NTSTATUS 0x" + Integer.toHexString(status) + ')', 0);
             return;
         }
-        c.cork();
-        readReady(c, readBuffer, readBufferSize);
+        readReady(c);
         post(c);
-        c.uncork();
     }
 
     @Override
     void stopReceiving(AltConnection c) {
         // nothing pinned: the cancelled zero-byte receive's packet only clears receivePending
-    }
-
-    @Override
-    void closed() {
-        Mem.free(readBuffer);
     }
 }

@@ -151,7 +151,11 @@ public final class WinsockSocket {
         return new WinsockSocket(handle, ipv6, false);
     }
 
-    private static boolean preferIpv6() {
+    /**
+     * Whether a socket of the preferred family is a dual-stack IPv6 one: yes unless {@code java.net.preferIPv4Stack}
+     * is set or this system cannot make IPv6 sockets (probed once).
+     */
+    public static boolean preferIpv6() {
         if (NetUtil.isIpV4StackPreferred()) {
             return false;
         }
