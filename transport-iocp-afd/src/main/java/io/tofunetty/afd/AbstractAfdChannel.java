@@ -590,6 +590,13 @@ abstract class AbstractAfdChannel extends AbstractChannel {
             return allocHandle;
         }
 
+        /** The allocator handle, reset for a new read batch. */
+        final AfdRecvByteAllocatorHandle newReadBatch(ChannelConfig config) {
+            AfdRecvByteAllocatorHandle handle = recvBufAllocHandle();
+            handle.reset(config);
+            return handle;
+        }
+
         AfdRecvByteAllocatorHandle newRecvHandle(RecvByteBufAllocator.ExtendedHandle handle) {
             return new AfdRecvByteAllocatorHandle(handle, false);
         }

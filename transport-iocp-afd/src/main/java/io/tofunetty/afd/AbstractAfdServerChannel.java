@@ -74,9 +74,8 @@ abstract class AbstractAfdServerChannel extends AbstractAfdChannel implements Se
         void inReady() {
             assert eventLoop().inEventLoop();
             ChannelConfig config = config();
-            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
+            AfdRecvByteAllocatorHandle allocHandle = newReadBatch(config);
             ChannelPipeline pipeline = pipeline();
-            allocHandle.reset(config);
             allocHandle.attemptedBytesRead(1);
             Throwable exception = null;
             try {

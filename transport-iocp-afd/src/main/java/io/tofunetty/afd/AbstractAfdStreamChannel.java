@@ -664,10 +664,9 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                 clearReadFlag0();
                 return;
             }
-            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
+            AfdRecvByteAllocatorHandle allocHandle = newReadBatch(config);
             ChannelPipeline pipeline = pipeline();
             ByteBufAllocator allocator = config.getAllocator();
-            allocHandle.reset(config);
 
             ByteBuf byteBuf = null;
             boolean allDataRead = false;
@@ -721,9 +720,8 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                 carry(buffer, bytes, null, false); // autoRead went off after the receive was posted: wait for read()
                 return;
             }
-            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
+            AfdRecvByteAllocatorHandle allocHandle = newReadBatch(config);
             ChannelPipeline pipeline = pipeline();
-            allocHandle.reset(config);
             ByteBuf byteBuf = buffer;
             boolean allDataRead = false;
             inReadBatch = true;
@@ -786,9 +784,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
             if (!isOpen()) {
                 return;
             }
-            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
-            allocHandle.reset(config());
-            handleReadException(pipeline(), null, cause, false, allocHandle);
+            handleReadException(pipeline(), null, cause, false, newReadBatch(config()));
             readOn();
         }
 

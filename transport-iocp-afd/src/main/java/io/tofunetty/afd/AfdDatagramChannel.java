@@ -452,10 +452,9 @@ public final class AfdDatagramChannel extends AbstractAfdChannel implements Data
         void inReady() {
             assert eventLoop().inEventLoop();
             ChannelConfig config = config();
-            AfdRecvByteAllocatorHandle allocHandle = recvBufAllocHandle();
+            AfdRecvByteAllocatorHandle allocHandle = newReadBatch(config);
             ChannelPipeline pipeline = pipeline();
             ByteBufAllocator allocator = config.getAllocator();
-            allocHandle.reset(config);
             Throwable exception = null;
             ByteBuf buf = null;
             try {
