@@ -57,22 +57,10 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
     private CompletionReader reader;
     /** What the loop offered at registration ({@link AfdIoHandler.CompletionReadable}); taken by onRegistered. */
     private CompletionReads loopReads;
-    /**
-     * What a receive got that the pipeline has not seen yet: a receive that completed after autoRead was turned off,
-     * one that completed inside WSARecv outside a read batch (delivered by a task), or the receive of the previous
-     * loop, which ends there after a deregistration. While something is carried, nothing else is read, so that
-     * data keeps its order. Guarded by {@code this}.
-     */
-    private ByteBuf carried;
-    private int carriedBytes;
-    private IOException carriedFailure;
-    /** A zero-byte receive completed: data waits for recv(). */
-    private boolean carriedReadable;
-    private boolean carriedReady;
+    /** What a receive got that the pipeline has not seen yet (completion reads; see the class). */
+    private final CarriedReceive carried = new CarriedReceive();
     /** A completion read batch is running: a read() from the pipeline only marks the read pending. Loop thread. */
     private boolean inReadBatch;
-    /** A receive posted on the previous loop has not ended yet: nothing may be read before it. */
-    private volatile boolean carriedPending;
 
     /** A channel on an accepted (connected) socket. */
     AbstractAfdStreamChannel(Channel parent, WinsockSocket socket) {
@@ -98,7 +86,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
     void onActive() {
         if (reader != null) {
             readOn();
-        } else if (!carriedPending) {
+        } else if (!carried.isExpected()) {
             setFlag(AfdIoOps.STICKY);
         }
     }
@@ -118,7 +106,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         CompletionReads reads = completionReadsSupported() ? loopReads : null;
         loopReads = null;
         reader = reads != null ? reads.open(socket, (AfdStreamUnsafe) unsafe()) : null;
-        if (carriedPending || hasCarried() || reader != null && config().isAutoRead()) {
+        if (carried.blocksReading() || reader != null && config().isAutoRead()) {
             replaceFlags(AfdIoOps.READ, 0); // the receive (or what is carried) comes first
         } else if (isActive()) {
             // Polls: with autoRead off a completion channel reads by polls too, and sees the FIN without a read().
@@ -135,7 +123,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         reader = null;
         if (isOpen() && isActive()) {
             if (r.detach()) {
-                carriedPending = true;
+                carried.expect();
             }
         } else {
             r.close();
@@ -154,21 +142,21 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                 reader = null;
                 r.close();
             }
-            releaseCarried();
+            carried.release();
         }
     }
 
     @Override
     protected void doBeginRead() throws Exception {
-        if (reader == null && !carriedPending && !hasCarried()) {
+        if (reader == null && !carried.blocksReading()) {
             super.doBeginRead();
             return;
         }
         ((AbstractAfdUnsafe) unsafe()).readPending = true;
-        if (carriedPending) {
+        if (carried.isExpected()) {
             return; // resumes when the previous loop's receive has ended
         }
-        if (hasCarried()) {
+        if (carried.isHeld()) {
             eventLoop().execute(this::deliverCarried);
             return;
         }
@@ -185,7 +173,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
     final void startReceive() {
         CompletionReader r = reader;
         AfdStreamUnsafe unsafe = (AfdStreamUnsafe) unsafe();
-        if (r == null || r.isPosted() || carriedPending || hasCarried() || !isOpen() || !isActive()
+        if (r == null || r.isPosted() || carried.blocksReading() || !isOpen() || !isActive()
                 || socket.isInputShutdown() || !config().isAutoRead()) {
             return;
         }
@@ -208,41 +196,11 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
             if (buf != null) {
                 buf.release();
             }
-            carry(null, 0, r.failure(), false);
+            carried.hold(null, 0, r.failure(), false);
         } else {
-            carry(buf, r.completedBytes(), null, buf == null);
+            carried.hold(buf, r.completedBytes(), null, buf == null);
         }
         eventLoop().execute(this::deliverCarried);
-    }
-
-    private synchronized boolean hasCarried() {
-        return carriedReady;
-    }
-
-    private synchronized void carry(ByteBuf buf, int bytes, IOException failure, boolean readable) {
-        assert !carriedReady : "one receive is carried at a time";
-        releaseCarriedLocked();
-        carried = buf;
-        carriedBytes = bytes;
-        carriedFailure = failure;
-        carriedReadable = readable;
-        carriedReady = true;
-        carriedPending = false;
-    }
-
-    private synchronized void releaseCarried() {
-        releaseCarriedLocked();
-        carriedPending = false;
-    }
-
-    private void releaseCarriedLocked() {
-        if (carried != null) {
-            carried.release();
-            carried = null;
-        }
-        carriedReady = false;
-        carriedFailure = null;
-        carriedReadable = false;
     }
 
     /** Delivers the carried data or failure on the channel's loop, then reads on as the current mode does. */
@@ -251,33 +209,23 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
             eventLoop().execute(this::deliverCarried);
             return;
         }
-        ByteBuf buf;
-        int bytes;
-        IOException failure;
-        boolean readable;
-        synchronized (this) {
-            if (!carriedReady || !isRegistered()) {
-                return;
-            }
-            buf = carried;
-            bytes = carriedBytes;
-            failure = carriedFailure;
-            readable = carriedReadable;
-            carried = null;
-            carriedFailure = null;
-            carriedReadable = false;
-            carriedReady = false;
+        if (!isRegistered()) {
+            return; // delivered when the channel reads on its next loop
+        }
+        CarriedReceive.Taken taken = carried.take();
+        if (taken == null) {
+            return;
         }
         AfdStreamUnsafe unsafe = (AfdStreamUnsafe) unsafe();
         if (!isOpen()) {
-            if (buf != null) {
-                buf.release();
+            if (taken.buffer() != null) {
+                taken.buffer().release();
             }
-        } else if (failure != null) {
-            unsafe.receiveFailed(failure);
-        } else if (buf != null) {
-            unsafe.received(buf, bytes);
-        } else if (readable) {
+        } else if (taken.failure() != null) {
+            unsafe.receiveFailed(taken.failure());
+        } else if (taken.buffer() != null) {
+            unsafe.received(taken.buffer(), taken.bytes());
+        } else if (taken.readable()) {
             unsafe.readable();
         } else {
             readOn();
@@ -286,7 +234,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
 
     /** After a batch: keep reading in the current mode if the pipeline wants more. */
     private void readOn() {
-        if (!isOpen() || !isActive() || carriedPending || hasCarried()) {
+        if (!isOpen() || !isActive() || carried.blocksReading()) {
             return;
         }
         AbstractAfdUnsafe unsafe = (AbstractAfdUnsafe) unsafe();
@@ -717,7 +665,8 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
                 return;
             }
             if (!readPending && !config.isAutoRead()) {
-                carry(buffer, bytes, null, false); // autoRead went off after the receive was posted: wait for read()
+                // autoRead went off after the receive was posted: wait for read()
+                carried.hold(buffer, bytes, null, false);
                 return;
             }
             AfdRecvByteAllocatorHandle allocHandle = newReadBatch(config);
@@ -773,7 +722,8 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         @Override
         public void readable() {
             if (isOpen() && !readPending && !config().isAutoRead()) {
-                carry(null, 0, null, true); // autoRead went off after the receive was posted: wait for read()
+                // autoRead went off after the receive was posted: wait for read()
+                carried.hold(null, 0, null, true);
                 return;
             }
             inReady();
@@ -795,7 +745,7 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
 
         @Override
         public void handedOver(ByteBuf buffer, int bytes, IOException cause) {
-            carry(buffer, bytes, cause, false);
+            carried.hold(buffer, bytes, cause, false);
             if (isRegistered()) {
                 deliverCarried();
             }

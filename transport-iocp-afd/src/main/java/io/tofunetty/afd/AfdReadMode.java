@@ -22,7 +22,10 @@ public enum AfdReadMode {
      */
     COMPLETION;
 
-    /** The system property that sets {@link AfdIoHandlerOptions#defaults()}' read mode: {@code poll} or {@code completion}. */
+    /**
+     * The system property that sets {@link AfdIoHandlerOptions#defaults()}' read mode: {@code poll} or
+     * {@code completion} (the default).
+     */
     public static final String PROPERTY = "io.tofunetty.afd.readMode";
 
     static AfdReadMode fromSystemProperty(AfdReadMode fallback) {
