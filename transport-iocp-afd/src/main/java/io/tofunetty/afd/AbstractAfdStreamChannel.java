@@ -746,7 +746,11 @@ abstract class AbstractAfdStreamChannel extends AbstractAfdChannel implements Du
         @Override
         public void handedOver(ByteBuf buffer, int bytes, IOException cause) {
             carried.hold(buffer, bytes, cause, false);
-            if (isRegistered()) {
+            if (!isOpen()) {
+                // Closed meanwhile (e.g. closed off the loop with SO_LINGER after its deregistration): doClose's
+                // release may have run before this hold.
+                carried.release();
+            } else if (isRegistered()) {
                 deliverCarried();
             }
         }
