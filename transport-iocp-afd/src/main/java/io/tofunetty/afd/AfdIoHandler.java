@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Netty 4.2 {@link IoHandler} over one I/O completion port and AFD_POLL readiness polls.
+ * Netty 4.2 {@link IoHandler} over one I/O completion port and AFD_POLL readiness polls; TCP stream channels read
+ * by overlapped WSARecv on the same port in {@link AfdReadMode#COMPLETION} ({@link CompletionReads}).
  *
  * <p>Usage: {@code new MultiThreadIoEventLoopGroup(n, AfdIoHandler.newFactory())}; register {@link AfdIoHandle}s and
  * {@link IoRegistration#submit submit} {@link AfdIoOps} (which replace the interest). Events arrive as
@@ -39,8 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each {@link #run} iteration: apply queued interest changes (arm / cancel, {@link AfdPoller#flush}), one batched
  * GetQueuedCompletionStatusEx (repeated without blocking while batches come back full, the entry array growing),
- * then dispatch. Wake-ups are PostQueuedCompletionStatus packets, coalesced through {@code nextWakeupNanos} and
- * skipped on the loop thread.
+ * then dispatch (key 1: AFD polls, key 2: wake-ups, key 3: overlapped receives), then the idle-receive sweep when
+ * it is due. Wake-ups are PostQueuedCompletionStatus packets, coalesced through {@code nextWakeupNanos} and skipped on
+ * the loop thread.
  *
  * <p>Changing threads is supported: completion ports and AFD device handles are not bound to a thread, and I/O on
  * a handle associated with a completion port is not cancelled when the issuing thread exits.
