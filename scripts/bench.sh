@@ -8,7 +8,7 @@
 #                                   twice with the default AFD group size only, a 3-shape native-call census
 #   scripts/bench.sh                the full mode, about 35-45 minutes under Wine on 2 busy cores (estimated from the
 #                                   quick mode's step times, not yet run on this shared machine): 7 runs per shape,
-#                                   the idle workload 5 times with AFD group sizes 32, 128 and 512, a 6-shape census
+#                                   the idle workload 5 times with AFD group sizes 32, 128 and 512, an 8-shape census
 #   options: --no-build (reuse integration-tests/target), --no-census, --jfr (record a JFR profile of the run),
 #            --out DIR (default docs/benchmarks); anything after -- goes to the runner
 #            (io.tofunetty.integration.bench.BenchMain: --runs N --idle-runs N --warmup-ms N --measure-ms N

@@ -378,8 +378,8 @@ public final class BenchMain {
     private static List<Step> censusPlan(Options o, List<BenchTransport> transports, Workloads.Timing timing) {
         List<Step> steps = new ArrayList<>();
         int[][] shapes = o.quick ? new int[][] {{1, 1, 1}, {64, 10, 32}, {16384, 10, 16}}
-                : new int[][] {{1, 1, 1}, {64, 1, 32}, {64, 100, 32}, {1024, 10, 32}, {16384, 1, 16},
-                    {16384, 100, 16}};
+                : new int[][] {{1, 1, 1}, {64, 1, 32}, {64, 100, 32}, {1024, 1, 32}, {1024, 10, 32},
+                    {1024, 100, 32}, {16384, 1, 16}, {16384, 100, 16}};
         for (int[] shape : shapes) {
             String workload = shape[0] == 1 ? Workloads.PING_PONG : Workloads.THROUGHPUT;
             for (BenchTransport t : transports) {
