@@ -519,11 +519,6 @@ public final class AfdIoHandler implements IoHandler {
         return poller;
     }
 
-    /** Overlapped receives in flight. Loop thread only. */
-    int receivesInFlight() {
-        return reads != null ? reads.inFlight() : 0;
-    }
-
     /** A handle that can read by overlapped receives: told at registration which completion reads it may use. */
     interface CompletionReadable {
         /** On the loop thread, in register(): this loop's completion reads, or null when it reads by polls. */

@@ -1,5 +1,6 @@
 package io.tofunetty.afd.internal.poll;
 
+import io.tofunetty.afd.internal.receive.ReceiveRecord;
 import io.tofunetty.afd.internal.socket.WinsockSocket;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,7 +101,7 @@ public final class AfdCounters {
      * record (64 bytes) still allocated. An idle connection in completion mode holds a record and no buffer.
      */
     public static long receiveBytesPinned() {
-        return RECEIVE_BYTES_PINNED.sum() + (long) RECEIVE_RECORDS.get() * 64;
+        return RECEIVE_BYTES_PINNED.sum() + (long) RECEIVE_RECORDS.get() * ReceiveRecord.SIZE;
     }
 
     /** Receive records allocated (one per channel reading by completion, kept until its last packet). */
