@@ -10,7 +10,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.tofunetty.afd.AfdChannels;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -29,10 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * gRPC-java (grpc-netty) with the recipe of docs/usage.md ({@link FrameworkSnippets#grpc}): 1,000 unary calls and a
- * server stream of 10,000 messages, every payload checked. Subclasses say where they run and on which groups.
+ * server stream of 10,000 messages, every payload checked. Subclasses say where they run.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class GrpcScenarios {
+abstract class GrpcScenarios extends FrameworkScenarios {
     static final int CALLS = 1_000;
     static final int LANES = 8;
     static final int STREAMED = 10_000;
@@ -61,14 +58,9 @@ abstract class GrpcScenarios {
             .setType(MethodDescriptor.MethodType.SERVER_STREAMING).setFullMethodName("tofu.Exchange/Stream")
             .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
 
-    static {
-        Logs.capture();
+    GrpcScenarios(AdapterRuns runs) {
+        super(runs);
     }
-
-    abstract List<Stack> stacks();
-
-    /** The channel package the recipe must use on the adapter stack here. */
-    abstract String adapterChannelPackage();
 
     EventLoopGroup group(Stack stack) {
         return stack == Stack.ADAPTER
@@ -117,7 +109,7 @@ abstract class GrpcScenarios {
         try {
             grpc = FrameworkSnippets.grpc(group, service(), 0);
             assertThat(AfdChannels.serverSocketChannelClass(group).getPackageName())
-                    .isEqualTo(stack == Stack.ADAPTER ? adapterChannelPackage() : "io.netty.channel.socket.nio");
+                    .isEqualTo(runs.channelPackage(stack));
             io.grpc.ManagedChannel channel = grpc.channel();
             unary = Lanes.run(CALLS, LANES, seed -> {
                 byte[] request = ByteBuffer.allocate(4 + UNARY_LENGTH).putInt(seed)

@@ -1,14 +1,11 @@
 package io.tofunetty.integration.frameworks;
 
-import io.tofunetty.afd.Afd;
 import io.tofunetty.afd.reactor.AfdLoopResources;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,19 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         + "on Windows the same scenarios run on AFD in the *OnAfdTest classes")
 class ReactorNettyFallbackTest extends ReactorNettyScenarios {
 
-    @BeforeAll
-    void theTransportIsUnavailableHere() {
-        assertThat(Afd.isAvailable()).isFalse();
-    }
-
-    @Override
-    List<Stack> stacks() {
-        return List.of(Stack.ADAPTER);
-    }
-
-    @Override
-    String adapterChannelPackage() {
-        return "io.netty.channel.socket.nio";
+    ReactorNettyFallbackTest() {
+        super(AdapterRuns.ON_NIO_FALLBACK);
     }
 
     @Test

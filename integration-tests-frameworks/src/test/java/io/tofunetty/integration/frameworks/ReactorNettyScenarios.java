@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.CharsetUtil;
 import io.tofunetty.afd.reactor.AfdLoopResources;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +21,6 @@ import reactor.netty.udp.UdpServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Reactor Netty servers and clients on {@link AfdLoopResources}: HTTP/1.1 and h2c with 1 MiB bodies each way, and
- * UDP. Subclasses say where they run and on which stacks.
+ * UDP. Subclasses say where they run.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ReactorNettyScenarios {
+abstract class ReactorNettyScenarios extends FrameworkScenarios {
     /** 1,000 by default; the Windows tier under Wine runs fewer (see this module's pom and docs/testing.md). */
     static final int REQUESTS = Integer.getInteger("tofunetty.frameworks.requests", 1_000);
     static final int LANES = 8;
@@ -42,23 +39,14 @@ abstract class ReactorNettyScenarios {
     /** Netty's datagram channels receive into 2,048-byte buffers unless told otherwise. */
     static final int MAX_DATAGRAM = 2048;
 
-    static {
-        Logs.capture();
+    ReactorNettyScenarios(AdapterRuns runs) {
+        super(runs);
     }
-
-    abstract List<Stack> stacks();
-
-    /** The channel package the adapter must use here: AFD's on Windows, NIO's where it falls back. */
-    abstract String adapterChannelPackage();
 
     LoopResources loops(Stack stack) {
         return stack == Stack.ADAPTER
                 ? AfdLoopResources.create("rn-afd", 2, true)
                 : LoopResources.create("rn-nio", 2, true);
-    }
-
-    String expectedChannelPackage(Stack stack) {
-        return stack == Stack.ADAPTER ? adapterChannelPackage() : "io.netty.channel.socket.nio";
     }
 
     @ParameterizedTest
@@ -128,7 +116,7 @@ abstract class ReactorNettyScenarios {
                 result.completed, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         assertThat(result.failures).isEmpty();
         assertThat(result.completed).isEqualTo(REQUESTS);
-        assertThat(serverChannel.getClass().getPackageName()).isEqualTo(expectedChannelPackage(stack));
+        assertThat(serverChannel.getClass().getPackageName()).isEqualTo(runs.channelPackage(stack));
         assertThat(loops.isDisposed()).isTrue();
         assertThat(Logs.warningsSince(mark)).as("warnings logged during the run and the disposal").isEmpty();
     }
@@ -163,8 +151,8 @@ abstract class ReactorNettyScenarios {
                 assertThat(Arrays.equals(back, datagram)).as("echo of datagram %d is intact", i).isTrue();
                 echoed++;
             }
-            assertThat(server.channel().getClass().getPackageName()).isEqualTo(expectedChannelPackage(stack));
-            assertThat(client.channel().getClass().getPackageName()).isEqualTo(expectedChannelPackage(stack));
+            assertThat(server.channel().getClass().getPackageName()).isEqualTo(runs.channelPackage(stack));
+            assertThat(client.channel().getClass().getPackageName()).isEqualTo(runs.channelPackage(stack));
         } finally {
             if (client != null) {
                 client.disposeNow(Duration.ofSeconds(30));

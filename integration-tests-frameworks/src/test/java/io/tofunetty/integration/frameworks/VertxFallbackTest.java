@@ -3,12 +3,9 @@ package io.tofunetty.integration.frameworks;
 import io.tofunetty.afd.Afd;
 import io.tofunetty.afd.vertx.AfdTransport;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,19 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         + "on Windows the same scenarios run on AFD in the *OnAfdTest classes")
 class VertxFallbackTest extends VertxScenarios {
 
-    @BeforeAll
-    void theTransportIsUnavailableHere() {
-        assertThat(Afd.isAvailable()).isFalse();
-    }
-
-    @Override
-    List<Stack> stacks() {
-        return List.of(Stack.ADAPTER);
-    }
-
-    @Override
-    boolean adapterRunsAfd() {
-        return false;
+    VertxFallbackTest() {
+        super(AdapterRuns.ON_NIO_FALLBACK);
     }
 
     @Test

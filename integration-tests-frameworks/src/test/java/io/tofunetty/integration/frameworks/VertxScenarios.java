@@ -13,12 +13,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,23 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Vert.x 5 built with {@code withTransport(AfdTransport.AFD)}: an HTTP server and client exchanging 1 MiB bodies each
- * way, and datagram sockets listening on a given address. Subclasses say where they run and on which stacks.
+ * way, and datagram sockets listening on a given address. Subclasses say where they run.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class VertxScenarios {
+abstract class VertxScenarios extends FrameworkScenarios {
     /** 1,000 by default; the Windows tier under Wine runs fewer (see this module's pom and docs/testing.md). */
     static final int REQUESTS = Integer.getInteger("tofunetty.frameworks.requests", 1_000);
     static final int LANES = 8;
     static final int DATAGRAMS = 1_000;
 
-    static {
-        Logs.capture();
+    VertxScenarios(AdapterRuns runs) {
+        super(runs);
     }
-
-    abstract List<Stack> stacks();
-
-    /** Whether Vert.x must report a native (non-NIO) transport for the adapter here. */
-    abstract boolean adapterRunsAfd();
 
     /**
      * Vert.x's blocked-thread checker warns when one event loop task runs over 2 s: a timing, which under Wine, the
@@ -61,7 +53,7 @@ abstract class VertxScenarios {
     }
 
     void checkTransport(Vertx vertx, Stack stack) {
-        boolean afd = stack == Stack.ADAPTER && adapterRunsAfd();
+        boolean afd = stack == Stack.ADAPTER && runs.afd();
         assertThat(vertx.isNativeTransportEnabled()).as("Vert.x runs a non-NIO transport").isEqualTo(afd);
         if (stack == Stack.ADAPTER && !afd) {
             assertThat(vertx.unavailableNativeTransportCause()).isNotNull();
