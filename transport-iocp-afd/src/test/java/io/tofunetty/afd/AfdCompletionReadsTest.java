@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -19,6 +20,7 @@ import io.tofunetty.afd.internal.receive.SkipOnSuccess;
 import io.tofunetty.afd.internal.win32.NativeCallCounter;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -47,11 +50,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AfdCompletionReadsTest {
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     private static EventLoopGroup group;
+    /** The transport's process-wide counts with the group started and no channel open. */
+    private static long sockets0;
+    private static long records0;
+    private static long inFlight0;
+    /** Every channel the test's listeners accepted. */
+    private static final List<Channel> acceptedByThisTest = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startGroup() {
         group = new MultiThreadIoEventLoopGroup(2,
                 AfdIoHandler.newFactory(AfdIoHandlerOptions.defaults().withReadMode(AfdReadMode.COMPLETION)));
+        sockets0 = AfdCounters.openSockets();
+        records0 = AfdCounters.receiveRecords();
+        inFlight0 = AfdCounters.receivesInFlight();
+    }
+
+    /**
+     * The counters are process-wide and tests read them, so each test leaves none of its channels behind: an accepted
+     * channel closes on its own when its peer goes, but a little after the test ends, and its record goes only when
+     * the cancelled receive's packet arrives. Waiting here keeps one test's tail out of the next one's counts.
+     */
+    @AfterEach
+    void closeWhatTheTestAcceptedAndWaitForTheCountersToSettle() throws InterruptedException {
+        for (Channel ch : acceptedByThisTest) {
+            ch.close().await(10, TimeUnit.SECONDS);
+        }
+        acceptedByThisTest.clear();
+        await("every socket closed and every receive record freed", () -> AfdCounters.openSockets() == sockets0
+                && AfdCounters.receiveRecords() == records0 && AfdCounters.receivesInFlight() == inFlight0);
     }
 
     @AfterAll
@@ -123,7 +150,13 @@ class AfdCompletionReadsTest {
         return new ServerBootstrap().group(group).channel(AfdServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, autoRead)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
-                .childHandler(handler).bind(LOOPBACK).sync().channel();
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        acceptedByThisTest.add(ch);
+                        ch.pipeline().addLast(handler);
+                    }
+                }).bind(LOOPBACK).sync().channel();
     }
 
     /** Accepts through {@code server} with a JDK socket and returns the accepted AFD channel. */
@@ -251,8 +284,6 @@ class AfdCompletionReadsTest {
 
     @Test
     void closingWithAReceivePendingFreesItsBufferOnlyAfterTheCancelledReceiveCompletes() throws Exception {
-        long records0 = AfdCounters.receiveRecords();
-        long inFlight0 = AfdCounters.receivesInFlight();
         BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
         Channel server = listen(capturing(accepted, new Recorder()), true, false);
         try (Socket peer = new Socket()) {

@@ -38,9 +38,9 @@ final class WinSockets {
         return c;
     }
 
-    /** Accepts one connection, polling for up to 5 s. */
-    static long acceptWithin5s(long listener) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    /** Accepts one connection, polling for up to 30 s (a hang guard). */
+    static long acceptOne(long listener) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             long s = acceptNonBlocking(listener);
             if (s != Winsock.INVALID_SOCKET) {
@@ -49,13 +49,13 @@ final class WinSockets {
             }
             Thread.sleep(1);
         }
-        throw new IOException("no connection accepted within 5 s");
+        throw new IOException("no connection accepted within 30 s");
     }
 
     /** {client, accepted} over loopback. */
     static long[] pair(long listener) throws IOException, InterruptedException {
         long c = connectTo(listener);
-        long s = acceptWithin5s(listener);
+        long s = acceptOne(listener);
         return new long[] {c, s};
     }
 

@@ -48,9 +48,13 @@ class FloodTest {
             byte[] stream = flood(frames, bodyLength);
             try (RawPeer peer = RawPeer.connect(address)) {
                 ByteBuffer out = ByteBuffer.wrap(stream);
-                // Phase 1: nobody gives messages back. Write until the socket stays full.
+                // Phase 1: nobody gives messages back. Write until the socket stays full and the engine holds
+                // frames: a full socket alone may only mean the engine has not read yet (its loop busy, or the
+                // connection not yet accepted), which is not the state under test. The deadline is a hang guard.
                 int idleRounds = 0;
-                while (out.hasRemaining() && idleRounds < 200) {
+                long deadline = System.nanoTime() + WAIT.multipliedBy(6).toNanos();
+                while (out.hasRemaining() && (idleRounds < 200 || engine.statistics().heldMessages() == 0)
+                        && System.nanoTime() < deadline) {
                     if (peer.tryWrite(out) > 0) {
                         idleRounds = 0;
                     } else {
