@@ -32,7 +32,7 @@ class UnitsTest {
         }
         // The model: a number is blocked exactly while it is among the last RECENT released ones. Numbers are drawn
         // at random, so a number that left the window may be drawn and released again; the model follows that too
-        // instead of assuming it never happens (it did, once in about 60 runs).
+        // instead of assuming it never happens (it does in about 1 run in 60, and it failed one CI run).
         ArrayDeque<Integer> lastReleased = new ArrayDeque<>();
         int first = seen.iterator().next();
         releaseInto(numbers, first, lastReleased);
