@@ -18,6 +18,7 @@ import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.tofunetty.afd.internal.poll.AfdCounters;
 import io.tofunetty.afd.internal.receive.SkipOnSuccess;
 import io.tofunetty.afd.internal.win32.NativeCallCounter;
+import io.tofunetty.testkit.Await;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +30,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -188,11 +190,7 @@ class AfdCompletionReadsTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as(what).isNegative();
-            Thread.sleep(10);
-        }
+        Await.until(what, Duration.ofSeconds(20), condition);
     }
 
     private static byte[] random(int n, long seed) {

@@ -20,6 +20,7 @@ import io.tofunetty.afd.AfdIoHandler;
 import io.tofunetty.afd.AfdServerSocketChannel;
 import io.tofunetty.afd.AfdSocketChannel;
 import io.tofunetty.afd.internal.poll.AfdCounters;
+import io.tofunetty.testkit.Await;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -162,14 +164,8 @@ class AfdLoopFaultsTest {
     }
 
     private void await(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + seconds + " s; transport now holds "
-                        + TransportResources.now() + ", at the test's start " + before);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(what, Duration.ofSeconds(seconds), condition,
+                () -> "transport now holds " + TransportResources.now() + ", at the test's start " + before);
     }
 
     private static void awaitClosed(String what, List<Channel> channels, long seconds) throws InterruptedException {

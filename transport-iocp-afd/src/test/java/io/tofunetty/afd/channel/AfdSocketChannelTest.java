@@ -32,6 +32,7 @@ import io.tofunetty.afd.AfdSocketChannel;
 import io.tofunetty.afd.AfdSocketChannelConfig;
 import io.tofunetty.afd.internal.poll.AfdCounters;
 import io.tofunetty.afd.internal.socket.WinsockExceptions;
+import io.tofunetty.testkit.Await;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +47,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -224,10 +226,8 @@ class AfdSocketChannelTest {
             assertThat(received.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
             // Netty reports the server writable again when its last echo leaves the outbound buffer, just after
             // send() returned: the client may already have read those bytes. Wait for the report, do not race it.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!serverWritability.get(serverWritability.size() - 1) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until("the server reported writable again", Duration.ofSeconds(30),
+                    () -> serverWritability.get(serverWritability.size() - 1));
             assertThat(serverWritability).startsWith(false).endsWith(true);
             assertThat(clientWritability).startsWith(false).endsWith(true);
             assertThat(AfdCounters.sendBufferFull() + AfdCounters.partialSends())

@@ -28,6 +28,7 @@ import io.tofunetty.afd.internal.socket.SocketFiles;
 import io.tofunetty.afd.internal.win32.Winsock;
 import io.tofunetty.afd.internal.win32.Win32Errors;
 import io.tofunetty.afd.internal.socket.WinsockExceptions;
+import io.tofunetty.testkit.Await;
 import io.tofunetty.testkit.WindowsTier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +44,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -241,10 +243,8 @@ class AfdDomainSocketChannelTest {
             assertThat(received.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
             // Netty reports the server writable again when its last echo leaves the outbound buffer, just after
             // send() returned: the client may already have read those bytes. Wait for the report, do not race it.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!serverWritability.get(serverWritability.size() - 1) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until("the server reported writable again", Duration.ofSeconds(30),
+                    () -> serverWritability.get(serverWritability.size() - 1));
             assertThat(serverWritability).startsWith(false).endsWith(true);
         } finally {
             client.close().sync();
